@@ -5,3 +5,5 @@
 #![forbid(unsafe_code)]
 
 pub mod cache;
+#[cfg(feature = "testkit")]
+pub mod testkit;

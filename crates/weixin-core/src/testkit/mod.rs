@@ -1,0 +1,1 @@
+//! Backend conformance suite (filled in by the cache work).
