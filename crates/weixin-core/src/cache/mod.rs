@@ -1,15 +1,56 @@
-//! The cache and lock contract every backend implements.
+//! The cache and lock contract every backend implements, and the embedded implementations.
 //!
 //! Values are bytes; [`CacheExt`] adds typed (serde JSON) helpers on top. Keys are plain strings;
 //! build them with [`CacheKey`] so several apps and environments can share one server.
+//!
+//! - [`Cache`]: the object-safe backend trait (`Arc<dyn Cache>` everywhere in the SDK).
+//! - [`MemoryCache`]: the embedded single-process default.
+//! - [`CacheLock`]: a [`DistributedLock`] built on any [`Cache`] (owner token, safe release).
+//! - [`SwappableCache`]: a handle whose backend can be switched at run time.
+//! - `weixin-cache-redis` and `weixin-cache-memcached` provide shared backends; every backend
+//!   passes the same conformance suite (`weixin_core::testkit`, feature `testkit`).
+//!
+//! # Example
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use weixin_core::cache::{Cache, CacheKey, CacheLock, DistributedLock, MemoryCache};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), weixin_core::cache::CacheError> {
+//! let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
+//! let lock = CacheLock::new(cache.clone());
+//!
+//! // Lock keys share the cache's key space: namespace them.
+//! let key = CacheKey::default().build("lock", "wx123", &["token"]);
+//! if let Some(guard) = lock
+//!     .acquire(&key, Duration::from_secs(10), Duration::from_secs(3))
+//!     .await?
+//! {
+//!     cache.set("weixin:token:wx123:access", b"ACCESS_TOKEN", Some(Duration::from_secs(7000))).await?;
+//!     guard.release().await?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
+mod backoff;
+mod cache_lock;
 mod error;
+mod ext;
 mod key;
 mod lock;
+mod memory;
+mod swappable;
 
+pub use cache_lock::CacheLock;
 pub use error::{CacheError, CacheErrorKind};
+pub use ext::CacheExt;
 pub use key::CacheKey;
 pub use lock::{DistributedLock, LockGuard, LockRelease};
+pub use memory::{MemoryCache, MemoryCacheBuilder};
+pub use swappable::SwappableCache;
 
 use std::time::Duration;
 
@@ -18,7 +59,16 @@ use async_trait::async_trait;
 /// An async key-value cache shared by every part of the SDK (tokens, contexts, dedup, sessions).
 ///
 /// The trait is object safe: the SDK holds caches as `Arc<dyn Cache>`. All operations are atomic
-/// with respect to each other on one key. A TTL of `None` in [`Cache::set`] means "no expiry".
+/// with respect to each other on one key.
+///
+/// # TTLs
+///
+/// - `None` (in [`Cache::set`] and [`Cache::compare_and_swap`]) means "no expiry"; a write
+///   without a TTL also clears any TTL the key had before.
+/// - A zero TTL is rejected with [`CacheErrorKind::InvalidInput`] (Memcached would read it as
+///   "never expires" and Redis refuses it, so no backend accepts it).
+/// - Backends may round a TTL up to their granularity (Memcached: whole seconds), never down.
+/// - An expired key behaves exactly like an absent one in every operation.
 ///
 /// Implementations: `MemoryCache` (here), `weixin-cache-redis`, `weixin-cache-memcached`. Every
 /// implementation must pass the conformance suite in `weixin_core::testkit` (feature `testkit`).
