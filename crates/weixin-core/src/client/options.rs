@@ -1,0 +1,96 @@
+//! Client settings: base URL, timeouts and the retry policy.
+
+use std::time::Duration;
+
+/// The default API host.
+pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
+
+/// How failed idempotent calls are retried: bounded exponential backoff with jitter.
+///
+/// Attempt `n` (n ≥ 2) waits `min(max_delay, base_delay · 2^(n-2))`, multiplied by a random factor
+/// in `[0.5, 1.0]` so that many servers do not retry in lockstep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Total attempts for busy (-1), 5xx and network errors, including the first (default 3).
+    /// `1` disables these retries. Token refresh retries are separate (always exactly one).
+    pub max_attempts: u32,
+    /// The first backoff delay (default 100 ms).
+    pub base_delay: Duration,
+    /// The longest backoff delay (default 2 s).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(2),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries on busy / 5xx / network errors.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The delay before retry number `retry` (1 for the first retry), jitter included.
+    pub fn delay(&self, retry: u32) -> Duration {
+        let exp = retry.saturating_sub(1).min(20);
+        let full = self
+            .base_delay
+            .saturating_mul(1u32 << exp)
+            .min(self.max_delay);
+        // Equal jitter: half fixed, half random, so the delay is never zero.
+        let random = getrandom::u32().unwrap_or(u32::MAX / 2);
+        let factor = 0.5 + 0.5 * (f64::from(random) / f64::from(u32::MAX));
+        full.mul_f64(factor)
+    }
+}
+
+/// Settings of the HTTP side of an [`ApiClient`](super::ApiClient).
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// The API base URL (default `https://api.weixin.qq.com`); point it at the simulator or a
+    /// mock server in tests.
+    pub api_base: String,
+    /// Connect timeout (default 5 s).
+    pub connect_timeout: Duration,
+    /// Total timeout of one attempt, body included (default 15 s). A call can override it.
+    pub timeout: Duration,
+    /// The retry policy for idempotent calls.
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            api_base: DEFAULT_API_BASE.to_owned(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(15),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_bounded_and_jittered() {
+        let p = RetryPolicy::default();
+        for _ in 0..50 {
+            let d1 = p.delay(1);
+            assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100));
+            let d2 = p.delay(2);
+            assert!(d2 >= Duration::from_millis(100) && d2 <= Duration::from_millis(200));
+            assert!(p.delay(30) <= Duration::from_secs(2));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Access tokens and JS-SDK tickets without a token war: [`TokenBroker`] and its two uses,
+//! [`AccessTokenContainer`] and [`JsApiTicketContainer`].
+
+mod broker;
+mod budget;
+mod clock;
+mod fetcher;
+mod refresher;
+mod stored;
+
+pub use broker::{AccessTokenContainer, JsApiTicketContainer, TokenBroker, TokenSettings};
+pub use clock::{Clock, SystemClock};
+pub use fetcher::{AccessTokenFetcher, FetchedToken, JsApiTicketFetcher, TokenFetcher, TokenMode};
+pub use refresher::RefresherHandle;
+pub use stored::StoredToken;
