@@ -1,0 +1,242 @@
+//! Push deduplication across servers: WeChat retries a push up to 3 times, 5 s apart, and the
+//! retry may land on another server.
+
+mod key;
+
+pub use key::DedupKey;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use weixin_core::cache::{Cache, CacheKey};
+
+use crate::Error;
+use crate::backoff::{Backoff, random_u64};
+
+/// The cache key kind of dedup entries: `{prefix}:dedup:{appid}:msg:{id}` or
+/// `{prefix}:dedup:{appid}:evt:{from}:{create_time}:{event}`.
+pub const DEDUP_KEY_KIND: &str = "dedup";
+
+/// The shortest dedup TTL: WeChat's retries span 15 s, so anything shorter lets one through.
+pub const MIN_DEDUP_TTL: Duration = Duration::from_secs(30);
+
+/// The default dedup TTL.
+pub const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(60);
+
+/// Tag byte of an in-flight mark (followed by the owner's random token).
+const IN_FLIGHT: u8 = b'F';
+/// Tag byte of a finished entry (followed by the reply bytes).
+const DONE: u8 = b'D';
+/// The longest `wait_done` honours.
+const MAX_WAIT_CAP: Duration = Duration::from_secs(24 * 60 * 60);
+/// How many times `begin` retries when the entry vanished between its `add` and its `get`.
+const BEGIN_RACES: u32 = 3;
+
+/// Deduplicates pushes through a shared [`Cache`], so a retry is caught whichever server it
+/// reaches, and is answered with the first run's reply instead of an empty body.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use std::sync::Arc;
+/// use weixin_context::{Begin, DedupKey, Deduplicator};
+/// use weixin_core::cache::MemoryCache;
+///
+/// let dedup = Deduplicator::new(Arc::new(MemoryCache::new()));
+/// let key = DedupKey::message("wx1", 6074746557628292943);
+/// match dedup.begin(&key).await? {
+///     Begin::First(ticket) => {
+///         let reply = b"<xml>...</xml>"; // run the handler
+///         dedup.complete(ticket, reply).await?;
+///     }
+///     Begin::Done(reply) => { /* a retry: answer `reply` again */ }
+///     Begin::InFlight => { /* a retry while the first run goes on: `wait_done` */ }
+/// }
+/// assert!(matches!(dedup.begin(&key).await?, Begin::Done(r) if r == b"<xml>...</xml>"));
+/// # Ok::<_, weixin_context::Error>(()) }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Deduplicator {
+    cache: Arc<dyn Cache>,
+    keys: CacheKey,
+    ttl: Duration,
+}
+
+impl fmt::Debug for Deduplicator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deduplicator")
+            .field("backend", &self.cache.backend_name())
+            .field("prefix", &self.keys.prefix())
+            .field("ttl", &self.ttl)
+            .finish()
+    }
+}
+
+/// The outcome of [`Deduplicator::begin`].
+#[derive(Debug)]
+#[must_use]
+pub enum Begin {
+    /// This is the first sight of the push: handle it, then [`Deduplicator::complete`] (or
+    /// [`Deduplicator::abandon`] if the handler failed).
+    First(DedupTicket),
+    /// Already handled: answer these reply bytes (possibly empty) again.
+    Done(Vec<u8>),
+    /// Being handled right now (here or on another server): [`Deduplicator::wait_done`].
+    InFlight,
+}
+
+/// Proof of having won [`Deduplicator::begin`]; hand it to `complete` or `abandon`.
+///
+/// Dropping it without either leaves the in-flight mark until the TTL runs out, so retries of
+/// this push get [`Begin::InFlight`] until then.
+#[derive(Debug)]
+#[must_use = "complete or abandon the ticket, or retries see the push in flight until the TTL"]
+pub struct DedupTicket {
+    key: String,
+    mark: Vec<u8>,
+}
+
+impl DedupTicket {
+    /// The cache key this ticket marks.
+    pub fn cache_key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// The outcome of [`Deduplicator::wait_done`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wait {
+    /// The first run finished: answer these reply bytes.
+    Done(Vec<u8>),
+    /// There is no entry any more: the first run was abandoned (or its mark expired). Call
+    /// [`Deduplicator::begin`] again to run it here.
+    Vacant,
+    /// Still in flight when `max_wait` ran out.
+    TimedOut,
+}
+
+impl Deduplicator {
+    /// A deduplicator with the default TTL (60 s) and key prefix (`weixin`).
+    pub fn new(cache: Arc<dyn Cache>) -> Self {
+        Self {
+            cache,
+            keys: CacheKey::default(),
+            ttl: DEFAULT_DEDUP_TTL,
+        }
+    }
+
+    /// Sets how long an entry (in-flight mark or stored reply) lives; raised to at least
+    /// [`MIN_DEDUP_TTL`] (30 s) so WeChat's retries are always covered.
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl.max(MIN_DEDUP_TTL);
+        self
+    }
+
+    /// Sets the key prefix (default `weixin`).
+    pub fn with_key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.keys = CacheKey::new(prefix);
+        self
+    }
+
+    /// The TTL in force.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// The cache key of a push.
+    pub fn cache_key(&self, key: &DedupKey) -> String {
+        let parts = key.key_parts();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        self.keys.build(DEDUP_KEY_KIND, key.appid(), &parts)
+    }
+
+    /// Claims a push: exactly one caller across all servers sharing the cache gets
+    /// [`Begin::First`] (the claim is an atomic `add` with the TTL); the others see
+    /// [`Begin::InFlight`] or, once completed, [`Begin::Done`] with the stored reply.
+    pub async fn begin(&self, key: &DedupKey) -> Result<Begin, Error> {
+        let cache_key = self.cache_key(key);
+        let mut mark = Vec::with_capacity(17);
+        mark.push(IN_FLIGHT);
+        mark.extend_from_slice(format!("{:016x}", random_u64()).as_bytes());
+        for _ in 0..BEGIN_RACES {
+            if self.cache.add(&cache_key, &mark, self.ttl).await? {
+                return Ok(Begin::First(DedupTicket {
+                    key: cache_key,
+                    mark,
+                }));
+            }
+            match self.cache.get(&cache_key).await? {
+                Some(value) => return Self::classify(&cache_key, value),
+                // Abandoned or expired between our add and get: try to claim it again.
+                None => continue,
+            }
+        }
+        Ok(Begin::InFlight)
+    }
+
+    /// Stores the reply of the first run (it replaces the in-flight mark, with a fresh TTL), so
+    /// retries get it back. Returns `false` when the mark was no longer ours (it expired and
+    /// another run claimed the push); nothing is stored then.
+    pub async fn complete(&self, ticket: DedupTicket, reply: &[u8]) -> Result<bool, Error> {
+        let mut done = Vec::with_capacity(reply.len() + 1);
+        done.push(DONE);
+        done.extend_from_slice(reply);
+        if self
+            .cache
+            .compare_and_swap(&ticket.key, Some(&ticket.mark), &done, Some(self.ttl))
+            .await?
+        {
+            return Ok(true);
+        }
+        // Our mark expired and nobody claimed the push since: still record the reply.
+        Ok(self.cache.add(&ticket.key, &done, self.ttl).await?)
+    }
+
+    /// Gives up a claim (the handler failed): removes the in-flight mark if it is still ours,
+    /// so WeChat's next retry runs the handler again. Returns whether the mark was removed.
+    pub async fn abandon(&self, ticket: DedupTicket) -> Result<bool, Error> {
+        Ok(self
+            .cache
+            .compare_and_delete(&ticket.key, &ticket.mark)
+            .await?)
+    }
+
+    /// Waits (polling with short jittered backoff, 5–50 ms) until the push is done, at most
+    /// `max_wait` (capped at a day). Use it after [`Begin::InFlight`]; keep `max_wait` within
+    /// WeChat's 5 s budget.
+    pub async fn wait_done(&self, key: &DedupKey, max_wait: Duration) -> Result<Wait, Error> {
+        let cache_key = self.cache_key(key);
+        // Capped so that the deadline arithmetic cannot overflow.
+        let deadline = tokio::time::Instant::now() + max_wait.min(MAX_WAIT_CAP);
+        let mut backoff = Backoff::new(Duration::from_millis(5), Duration::from_millis(50));
+        loop {
+            match self.cache.get(&cache_key).await? {
+                None => return Ok(Wait::Vacant),
+                Some(value) => {
+                    if let Begin::Done(reply) = Self::classify(&cache_key, value)? {
+                        return Ok(Wait::Done(reply));
+                    }
+                }
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(Wait::TimedOut);
+            }
+            // Sleeping at most up to the deadline means the last look happens at the deadline.
+            backoff.wait_at_most(deadline - now).await;
+        }
+    }
+
+    fn classify(cache_key: &str, mut value: Vec<u8>) -> Result<Begin, Error> {
+        match value.first() {
+            Some(&DONE) => {
+                value.remove(0);
+                Ok(Begin::Done(value))
+            }
+            Some(&IN_FLIGHT) => Ok(Begin::InFlight),
+            _ => Err(Error::CorruptDedupEntry {
+                key: cache_key.to_owned(),
+            }),
+        }
+    }
+}
