@@ -67,7 +67,7 @@ impl MemcachedCache {
 
     /// A native distributed lock sharing this cache's connections.
     pub fn lock(&self) -> MemcachedLock {
-        MemcachedLock::from_client(self.client.clone())
+        MemcachedLock::new(self)
     }
 }
 

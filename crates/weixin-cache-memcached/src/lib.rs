@@ -3,8 +3,8 @@
 //! Part of the `weixin` workspace; see the repository README for the crate map.
 //!
 //! - [`MemcachedCache`] implements [`weixin_core::cache::Cache`].
-//! - [`MemcachedLock`] implements [`weixin_core::cache::DistributedLock`] and
-//!   [`weixin_core::cache::LockRelease`].
+//! - [`MemcachedLock`] implements [`weixin_core::cache::DistributedLock`]; it is
+//!   `weixin_core::cache::CacheLock` over this cache.
 //! - [`MemcachedConfig`] holds the server URL(s) and the options.
 //!
 //! It speaks the memcached **meta protocol** (`mg`/`ms`/`md`) through the `memcache` crate's
@@ -82,7 +82,6 @@ mod error;
 mod keys;
 mod lock;
 mod ops;
-mod token;
 
 pub use cache::MemcachedCache;
 pub use config::{

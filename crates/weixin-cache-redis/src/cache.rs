@@ -65,7 +65,7 @@ impl RedisCache {
 
     /// A native distributed lock sharing this cache's connections.
     pub fn lock(&self) -> RedisLock {
-        RedisLock::from_client(self.client.clone())
+        RedisLock::new(self)
     }
 }
 

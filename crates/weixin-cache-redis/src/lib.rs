@@ -5,9 +5,9 @@
 //! - [`RedisCache`] implements [`weixin_core::cache::Cache`]: `GET`, `SET [PX]`, `DEL`,
 //!   `SET NX PX` for `add`, and single-key Lua scripts for compare-and-swap and
 //!   compare-and-delete.
-//! - [`RedisLock`] implements [`weixin_core::cache::DistributedLock`] and
-//!   [`weixin_core::cache::LockRelease`]: `SET key token NX PX ttl` to acquire, owner-checked
-//!   scripts to release (`GET == token → DEL`) and extend (`GET == token → PEXPIRE`).
+//! - [`RedisLock`] implements [`weixin_core::cache::DistributedLock`]: `SET key token NX PX ttl`
+//!   to acquire, owner-checked scripts to release (`GET == token → DEL`) and extend
+//!   (`GET == token → SET PX`); it is `weixin_core::cache::CacheLock` over this cache.
 //! - [`RedisConfig`] holds the URL and the options.
 //!
 //! No `redis::` type appears in this API, so the client can be upgraded without breaking you.
@@ -73,7 +73,6 @@ mod conn;
 mod error;
 mod lock;
 mod scripts;
-mod token;
 
 pub use cache::RedisCache;
 pub use config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT, RedisConfig};

@@ -25,20 +25,11 @@ end
 return 0
 "#;
 
-/// Sets the TTL of `KEYS[1]` to `ARGV[2]` milliseconds if its value is `ARGV[1]`; returns 1 or 0.
-const EXTEND: &str = r#"
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-    return redis.call("PEXPIRE", KEYS[1], ARGV[2])
-end
-return 0
-"#;
-
 /// The compiled scripts (their SHA-1 is computed once; `EVALSHA` falls back to `EVAL` after a
 /// server restart flushed the script cache).
 pub(crate) struct Scripts {
     pub(crate) compare_and_delete: Script,
     pub(crate) compare_and_swap: Script,
-    pub(crate) extend: Script,
 }
 
 impl Scripts {
@@ -46,7 +37,6 @@ impl Scripts {
         Self {
             compare_and_delete: Script::new(COMPARE_AND_DELETE),
             compare_and_swap: Script::new(COMPARE_AND_SWAP),
-            extend: Script::new(EXTEND),
         }
     }
 }

@@ -94,9 +94,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod backoff;
 mod builder;
-mod clock;
 mod codec;
 mod context;
 mod dedup;
@@ -105,7 +103,6 @@ mod expiry;
 mod store;
 
 pub use builder::{ContextStoreBuilder, DEFAULT_MAX_ATTEMPTS};
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{DEFAULT_MAX_RECORDS, MessageContext};
 pub use dedup::{
     Begin, DEDUP_KEY_KIND, DEFAULT_DEDUP_TTL, DedupKey, DedupTicket, Deduplicator, MIN_DEDUP_TTL,
@@ -114,3 +111,4 @@ pub use dedup::{
 pub use error::Error;
 pub use expiry::{DEFAULT_EXPIRY, DEFAULT_RETENTION};
 pub use store::{CONTEXT_KEY_KIND, ContextStore};
+pub use weixin_core::clock::{Clock, ManualClock, SystemClock};

@@ -8,10 +8,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use weixin_core::cache::{Cache, CacheKey};
 
-use crate::backoff::Backoff;
 use crate::codec;
 use crate::expiry::ExpiryPolicy;
 use crate::{Clock, ContextStoreBuilder, Error, MessageContext};
+use weixin_core::backoff::Backoff;
 
 /// The cache key kind of contexts: keys look like `{prefix}:context:{appid}:{openid}`.
 pub const CONTEXT_KEY_KIND: &str = "context";

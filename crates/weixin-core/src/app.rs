@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use crate::cache::{Cache, CacheKey, DistributedLock};
 use crate::client::{ApiClient, ClientOptions, RetryPolicy, build_http, parse_base};
+use crate::clock::Clock;
 use crate::error::Error;
 use crate::observe::{ApiFailure, Counters, Observer, Stats};
 use crate::secret::Secret;
 use crate::token::{
-    AccessTokenContainer, AccessTokenFetcher, Clock, JsApiTicketContainer, JsApiTicketFetcher,
+    AccessTokenContainer, AccessTokenFetcher, JsApiTicketContainer, JsApiTicketFetcher,
     RefresherHandle, TokenMode, TokenSettings,
 };
 

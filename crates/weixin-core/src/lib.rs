@@ -24,8 +24,10 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod backoff;
 pub mod cache;
 pub mod client;
+pub mod clock;
 pub mod errcode;
 pub mod error;
 pub mod observe;

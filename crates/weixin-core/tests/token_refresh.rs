@@ -1,12 +1,13 @@
 //! Rejected tokens, force-refresh budget, ordering of tokens from two servers, re-registration.
 
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use weixin_core::cache::{Cache, CacheLock, DistributedLock, MemoryCache};
-use weixin_core::token::{Clock, StoredToken};
+use weixin_core::clock::ManualClock;
+use weixin_core::token::StoredToken;
 use weixin_core::{AppConfig, Weixin};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -154,15 +155,6 @@ impl Respond for StableTokenPlatform {
     }
 }
 
-#[derive(Debug)]
-struct ManualClock(AtomicI64);
-
-impl Clock for ManualClock {
-    fn now_ms(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
 #[tokio::test]
 async fn force_refresh_only_when_needed_and_within_the_budget() {
     let server = MockServer::start().await;
@@ -185,7 +177,7 @@ async fn force_refresh_only_when_needed_and_within_the_budget() {
         ))
         .mount(&server)
         .await;
-    let clock = Arc::new(ManualClock(AtomicI64::new(1_800_000_000_000)));
+    let clock = Arc::new(ManualClock::new(1_800_000_000_000));
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     let wx = Weixin::builder()
         .api_base(server.uri())
@@ -207,7 +199,7 @@ async fn force_refresh_only_when_needed_and_within_the_budget() {
     assert_eq!(forced.load(Ordering::SeqCst), 1);
 
     // Second 40001 ten seconds later: the budget needs 30 s between force refreshes.
-    clock.0.fetch_add(10_000, Ordering::SeqCst);
+    clock.advance(Duration::from_millis(10_000));
     let err = app
         .api()
         .get::<Value>("/cgi-bin/user/get", &[])
@@ -222,7 +214,7 @@ async fn force_refresh_only_when_needed_and_within_the_budget() {
     assert_eq!(wx.stats().force_refreshes, 1);
 
     // 31 s after the first one, forcing is allowed again.
-    clock.0.fetch_add(21_000, Ordering::SeqCst);
+    clock.advance(Duration::from_millis(21_000));
     let _ = app
         .api()
         .get::<Value>("/cgi-bin/user/get", &[])
@@ -441,7 +433,7 @@ async fn background_refresher_renews_before_the_margin() {
         &["TOKEN_one_aaaaaaaaaaaaaaaa", "TOKEN_two_bbbbbbbbbbbbbbbb"],
     )
     .await;
-    let clock = Arc::new(ManualClock(AtomicI64::new(1_800_000_000_000)));
+    let clock = Arc::new(ManualClock::new(1_800_000_000_000));
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     let wx = Weixin::builder()
         .api_base(server.uri())
@@ -460,7 +452,7 @@ async fn background_refresher_renews_before_the_margin() {
 
     // 7200 s token, 300 s margin: 100 ms before the margin it is still fresh for callers, but
     // within margin + 2 × interval for the refresher.
-    clock.0.fetch_add(6_899_900, Ordering::SeqCst);
+    clock.advance(Duration::from_millis(6_899_900));
     assert_eq!(
         app.access_token().await.unwrap().expose(),
         "TOKEN_one_aaaaaaaaaaaaaaaa"

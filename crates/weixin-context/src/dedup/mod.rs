@@ -12,7 +12,7 @@ use std::time::Duration;
 use weixin_core::cache::{Cache, CacheKey};
 
 use crate::Error;
-use crate::backoff::{Backoff, random_u64};
+use weixin_core::backoff::{Backoff, random_u64};
 
 /// The cache key kind of dedup entries: `{prefix}:dedup:{appid}:msg:{id}` or
 /// `{prefix}:dedup:{appid}:evt:{from}:{create_time}:{event}`.

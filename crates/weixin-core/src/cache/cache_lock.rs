@@ -6,8 +6,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::time::Instant;
 
-use super::backoff::{Backoff, owner_token};
+use super::owner_token::owner_token;
 use super::{Cache, CacheError, DistributedLock, LockGuard, LockRelease};
+use crate::backoff::Backoff;
 
 /// A [`DistributedLock`] that works over any conforming [`Cache`].
 ///
@@ -22,9 +23,16 @@ use super::{Cache, CacheError, DistributedLock, LockGuard, LockRelease};
 /// `CacheKey::build("lock", appid, &[what])`, so it never collides with a value.
 ///
 /// Mutual exclusion holds while the owner finishes within the TTL; pick a TTL well above the
-/// critical section, or [`LockGuard::extend`] it. A cache error while acquiring is returned as is
-/// (it is not retried); if it happened after the backend stored the token, that lock simply
-/// expires after its TTL.
+/// critical section, or [`LockGuard::extend`] it.
+///
+/// A cache error while acquiring is returned as is (it is not retried). When the outcome of the
+/// attempt is unknown (a timeout or a broken connection: the backend may have stored the token
+/// without our hearing of it, possibly later), the lock deletes that token in the background,
+/// polling with backoff (200 ms to 2 s) until it is gone or for at most the lock's TTL (capped at
+/// 60 s), so a lock nobody knows it holds does not block others until it expires.
+///
+/// Backends whose native lock is `add` plus owner-checked delete (Redis `SET NX PX` + Lua,
+/// Memcached `add` + CAS) use this type with their cache.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -77,6 +85,43 @@ impl std::fmt::Debug for CacheLock {
     }
 }
 
+/// The first retry delay while waiting for a lock.
+const FIRST_DELAY: Duration = Duration::from_millis(2);
+/// The longest retry delay while waiting for a lock.
+const MAX_DELAY: Duration = Duration::from_millis(50);
+/// First pause between background release attempts.
+const RELEASE_RETRY: Duration = Duration::from_millis(200);
+/// Longest pause between background release attempts.
+const RELEASE_RETRY_MAX: Duration = Duration::from_secs(2);
+
+impl CacheLock {
+    /// After an attempt whose outcome is unknown, the lock may be ours without our knowing:
+    /// release it by owner token in the background (see the type docs).
+    fn release_in_background(&self, key: &str, token: &str, ttl: Duration, error: &CacheError) {
+        if !error.is_transient() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (owner, key, token) = (self.owner.clone(), key.to_owned(), token.to_owned());
+        let give_up = Instant::now() + ttl.min(Duration::from_secs(60));
+        runtime.spawn(async move {
+            // Keep trying even after "not there": the lost write may still be queued at the
+            // server (e.g. on the connection that timed out) and land later. Deleting by our
+            // random owner token can never remove someone else's lock.
+            let mut backoff = Backoff::new(RELEASE_RETRY, RELEASE_RETRY_MAX);
+            while Instant::now() < give_up {
+                match owner.release(&key, &token).await {
+                    Ok(true) => return,
+                    Err(e) if !e.is_transient() => return,
+                    Ok(false) | Err(_) => backoff.wait_at_most(give_up - Instant::now()).await,
+                }
+            }
+        });
+    }
+}
+
 #[async_trait]
 impl DistributedLock for CacheLock {
     async fn acquire(
@@ -88,13 +133,16 @@ impl DistributedLock for CacheLock {
         let cache = &self.owner.cache;
         let token = owner_token(cache.backend_name())?;
         let started = Instant::now();
-        let seed = token
-            .get(..16)
-            .and_then(|hex| u64::from_str_radix(hex, 16).ok())
-            .unwrap_or_default();
-        let mut backoff = Backoff::new(seed);
+        let mut backoff = Backoff::new(FIRST_DELAY, MAX_DELAY);
         loop {
-            if cache.add(key, token.as_bytes(), ttl).await? {
+            let won = match cache.add(key, token.as_bytes(), ttl).await {
+                Ok(won) => won,
+                Err(e) => {
+                    self.release_in_background(key, &token, ttl, &e);
+                    return Err(e);
+                }
+            };
+            if won {
                 let owner: Arc<dyn LockRelease> = self.owner.clone();
                 return Ok(Some(LockGuard::new(key.to_owned(), token, owner)));
             }

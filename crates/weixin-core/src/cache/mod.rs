@@ -35,13 +35,13 @@
 //! # }
 //! ```
 
-mod backoff;
 mod cache_lock;
 mod error;
 mod ext;
 mod key;
 mod lock;
 mod memory;
+mod owner_token;
 mod swappable;
 
 pub use cache_lock::CacheLock;

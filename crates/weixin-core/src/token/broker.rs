@@ -9,11 +9,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::budget;
-use super::clock::{Clock, SystemClock};
 use super::fetcher::{FetchedToken, TokenFetcher};
 use super::stored::StoredToken;
 use crate::cache::{Cache, CacheKey, DistributedLock};
 use crate::client::AccessTokenSource;
+use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::observe::{Counter, Counters, Stats};
 use crate::secret::Secret;
@@ -274,7 +274,7 @@ impl<F: TokenFetcher> TokenBroker<F> {
     }
 
     fn now(&self) -> i64 {
-        self.inner.settings.clock.now_ms()
+        i64::try_from(self.inner.settings.clock.now_ms()).unwrap_or(i64::MAX)
     }
 
     /// The cached token if it is fresh and not the rejected one.

@@ -3,13 +3,11 @@
 
 mod broker;
 mod budget;
-mod clock;
 mod fetcher;
 mod refresher;
 mod stored;
 
 pub use broker::{AccessTokenContainer, JsApiTicketContainer, TokenBroker, TokenSettings};
-pub use clock::{Clock, SystemClock};
 pub use fetcher::{AccessTokenFetcher, FetchedToken, JsApiTicketFetcher, TokenFetcher, TokenMode};
 pub use refresher::RefresherHandle;
 pub use stored::StoredToken;

@@ -1,17 +1,30 @@
-//! Short, jittered, exponential waits between retries.
+//! [`Backoff`]: short, jittered, exponential waits between retries.
+//!
+//! Used wherever the SDK polls shared state: waiting for a lock, retrying a lost
+//! compare-and-swap, waiting for another server's dedup result.
 
 use std::time::Duration;
 
 /// Exponential backoff with "equal jitter": each wait is uniform in `[step / 2, step]`, and
 /// `step` doubles up to `cap`. The jitter keeps contending servers from retrying in lockstep.
+///
+/// ```
+/// use std::time::Duration;
+/// use weixin_core::backoff::Backoff;
+///
+/// let mut backoff = Backoff::new(Duration::from_millis(2), Duration::from_millis(50));
+/// let first = backoff.next_delay();
+/// assert!(first >= Duration::from_millis(1) && first <= Duration::from_millis(2));
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct Backoff {
+pub struct Backoff {
     step: Duration,
     cap: Duration,
 }
 
 impl Backoff {
-    pub(crate) fn new(first: Duration, cap: Duration) -> Self {
+    /// Starts at `first` (at most `cap`), doubling up to `cap`.
+    pub fn new(first: Duration, cap: Duration) -> Self {
         Self {
             step: first.min(cap),
             cap,
@@ -19,7 +32,7 @@ impl Backoff {
     }
 
     /// The next wait (jittered), advancing the step.
-    pub(crate) fn next_delay(&mut self) -> Duration {
+    pub fn next_delay(&mut self) -> Duration {
         let half = self.step / 2;
         let delay = half + jitter(self.step - half);
         self.step = self.step.saturating_mul(2).min(self.cap);
@@ -27,7 +40,7 @@ impl Backoff {
     }
 
     /// Sleeps for the next wait, at most `limit`.
-    pub(crate) async fn wait_at_most(&mut self, limit: Duration) {
+    pub async fn wait_at_most(&mut self, limit: Duration) {
         let delay = self.next_delay().min(limit);
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
@@ -35,7 +48,7 @@ impl Backoff {
     }
 
     /// Sleeps for the next wait.
-    pub(crate) async fn wait(&mut self) {
+    pub async fn wait(&mut self) {
         self.wait_at_most(Duration::MAX).await;
     }
 }
@@ -51,7 +64,7 @@ fn jitter(max: Duration) -> Duration {
 
 /// A random number for jitter; falls back to the clock if the OS source fails (jitter quality
 /// is not security relevant).
-pub(crate) fn random_u64() -> u64 {
+pub fn random_u64() -> u64 {
     getrandom::u64().unwrap_or_else(|_| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -1,4 +1,5 @@
-//! Wall-clock time, injectable so expiry can be tested without waiting.
+//! [`Clock`]: wall-clock time shared across servers, injectable so expiry can be tested
+//! without waiting. Used by the token broker and the message-context store.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,9 +8,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A source of the current time in unix milliseconds.
 ///
-/// The store stamps contexts with it and compares it with `last_active` to decide expiry. Every
-/// server sharing a cache should have a reasonably synchronised clock (NTP); skew shifts expiry
-/// by the same amount.
+/// Token expiry and context activity are stored as wall-clock times because servers share them
+/// through the cache. Every server sharing a cache should have a synchronised clock (NTP); skew
+/// shifts expiry by the same amount.
 pub trait Clock: Send + Sync + fmt::Debug + 'static {
     /// Milliseconds since the unix epoch.
     fn now_ms(&self) -> u64;
@@ -32,7 +33,7 @@ impl Clock for SystemClock {
 ///
 /// ```
 /// use std::time::Duration;
-/// use weixin_context::{Clock, ManualClock};
+/// use weixin_core::clock::{Clock, ManualClock};
 /// let clock = ManualClock::new(1_000);
 /// clock.advance(Duration::from_secs(2));
 /// assert_eq!(clock.now_ms(), 3_000);
