@@ -80,7 +80,18 @@ impl Kind {
                     .arg(dir);
             }
             Self::Memcached => {
-                command.args(["-l", "127.0.0.1", "-p", &port, "-U", "0", "-m", "64"]);
+                command.args([
+                    "-l",
+                    "127.0.0.1",
+                    "-p",
+                    &port,
+                    "-U",
+                    "0",
+                    "-m",
+                    "64",
+                    "-I",
+                    "2m",
+                ]);
                 if root {
                     // memcached refuses to run as root unless told which user to run as.
                     command.args(["-u", "root"]);
@@ -363,7 +374,10 @@ mod tests {
         );
         let memcached =
             process::display(&Kind::Memcached.command(Path::new("memcached"), 8, dir, true));
-        assert_eq!(memcached, "memcached -l 127.0.0.1 -p 8 -U 0 -m 64 -u root");
+        assert_eq!(
+            memcached,
+            "memcached -l 127.0.0.1 -p 8 -U 0 -m 64 -I 2m -u root"
+        );
         let as_user =
             process::display(&Kind::Memcached.command(Path::new("memcached"), 8, dir, false));
         assert!(!as_user.contains("-u root"));
