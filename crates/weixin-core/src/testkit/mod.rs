@@ -23,11 +23,15 @@
 //! ```
 //!
 //! The individual checks are public too, to run one while debugging a backend.
+//!
+//! [`token_processes`] proves the token broker fetches once across OS processes sharing a
+//! backend.
 
 mod atomic;
 mod basics;
 mod lock;
 mod namespace;
+pub mod token_processes;
 mod ttl;
 mod values;
 
