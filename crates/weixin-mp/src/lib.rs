@@ -2,3 +2,9 @@
 //!
 //! Part of the `weixin` workspace; see the repository README for the crate map.
 #![forbid(unsafe_code)]
+
+pub mod handler;
+pub mod push;
+
+pub use handler::{HandlerContext, HandlerError, PushHandler};
+pub use push::{ParseError, PushMessage, PushMeta, PushReply, RenderedReply};
