@@ -1,0 +1,305 @@
+//! [`PipelineBuilder`]: configuration of a [`Pipeline`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use weixin_context::{ContextStore, DEFAULT_DEDUP_TTL, DEFAULT_EXPIRY, Deduplicator};
+use weixin_core::cache::{Cache, MemoryCache};
+use weixin_core::clock::{Clock, SystemClock};
+use weixin_crypto::{EncodingAesKey, MsgCrypt};
+
+use super::config::PushConfig;
+use super::open::Verifier;
+use super::{Inner, Pipeline};
+use crate::handler::PushHandler;
+use crate::push::PushMessage;
+
+/// The default body size limit: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// The default handler deadline: 4.5 s (WeChat waits 5 s).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(4500);
+/// The default number of requests (and of responses) kept per user.
+pub const DEFAULT_MAX_RECORDS: usize = weixin_context::DEFAULT_MAX_RECORDS;
+
+/// Decides per message whether it is deduplicated (Senparc's `OmitRepeatedMessageFunc`):
+/// `true` = deduplicate.
+pub type DedupFilter<M> = Arc<dyn Fn(&M) -> bool + Send + Sync>;
+
+/// Why a pipeline could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The token is empty.
+    #[error("the Token is empty: copy it from the admin console's message-push configuration")]
+    EmptyToken,
+    /// An `EncodingAESKey` is not a valid 43-character key.
+    #[error("invalid {which} EncodingAESKey: {source}")]
+    InvalidKey {
+        /// `current` or `previous`.
+        which: &'static str,
+        /// What is wrong with it.
+        source: weixin_crypto::CryptoError,
+    },
+    /// Plain pushes are refused and there is no key to decrypt the others: nothing could
+    /// ever be accepted.
+    #[error("plain pushes are refused but no EncodingAESKey is configured")]
+    NothingAccepted,
+}
+
+/// Builds a [`Pipeline`]; start with [`Pipeline::builder`].
+///
+/// | setting | default |
+/// |---|---|
+/// | [`cache`](Self::cache) | a new [`MemoryCache`] |
+/// | [`allow_plain`](Self::allow_plain) | `true` only when no `EncodingAESKey` is configured |
+/// | [`dedup`](Self::dedup) / [`dedup_filter`](Self::dedup_filter) | on, every message |
+/// | [`dedup_ttl`](Self::dedup_ttl) | 60 s (at least 30 s) |
+/// | [`context`](Self::context) | on |
+/// | [`max_records`](Self::max_records) | 20 |
+/// | [`context_expiry`](Self::context_expiry) | 30 min, sliding |
+/// | [`body_limit`](Self::body_limit) | 1 MiB |
+/// | [`replay_window`](Self::replay_window) | off |
+/// | [`deadline`](Self::deadline) | 4.5 s |
+/// | [`key_prefix`](Self::key_prefix) | `weixin` |
+/// | [`clock`](Self::clock) | the system clock |
+pub struct PipelineBuilder<M, H> {
+    config: PushConfig,
+    handler: Arc<H>,
+    cache: Option<Arc<dyn Cache>>,
+    allow_plain: Option<bool>,
+    dedup: bool,
+    dedup_filter: Option<DedupFilter<M>>,
+    dedup_ttl: Duration,
+    context: bool,
+    max_records: usize,
+    context_expiry: Duration,
+    body_limit: usize,
+    replay_window: Option<Duration>,
+    deadline: Duration,
+    key_prefix: Option<String>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl<M, H> fmt::Debug for PipelineBuilder<M, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PipelineBuilder")
+            .field("config", &self.config)
+            .field("allow_plain", &self.allow_plain)
+            .field("dedup", &self.dedup)
+            .field("dedup_filter", &self.dedup_filter.is_some())
+            .field("dedup_ttl", &self.dedup_ttl)
+            .field("context", &self.context)
+            .field("max_records", &self.max_records)
+            .field("context_expiry", &self.context_expiry)
+            .field("body_limit", &self.body_limit)
+            .field("replay_window", &self.replay_window)
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Lets the context store share the pipeline's clock.
+#[derive(Debug)]
+struct SharedClock(Arc<dyn Clock>);
+
+impl Clock for SharedClock {
+    fn now_ms(&self) -> u64 {
+        self.0.now_ms()
+    }
+}
+
+impl<M, H> PipelineBuilder<M, H>
+where
+    M: PushMessage,
+    H: PushHandler<M>,
+{
+    pub(crate) fn new(config: PushConfig, handler: Arc<H>) -> Self {
+        Self {
+            config,
+            handler,
+            cache: None,
+            allow_plain: None,
+            dedup: true,
+            dedup_filter: None,
+            dedup_ttl: DEFAULT_DEDUP_TTL,
+            context: true,
+            max_records: DEFAULT_MAX_RECORDS,
+            context_expiry: DEFAULT_EXPIRY,
+            body_limit: DEFAULT_BODY_LIMIT,
+            replay_window: None,
+            deadline: DEFAULT_DEADLINE,
+            key_prefix: None,
+            clock: None,
+        }
+    }
+
+    /// The shared cache for dedup entries and message contexts (default: a new
+    /// [`MemoryCache`]). Give every server the same Redis or Memcached cache so that a retry
+    /// landing on another server is still recognised.
+    pub fn cache(mut self, cache: Arc<dyn Cache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Whether plain (unencrypted) pushes are accepted, checked with `signature`. Default:
+    /// `true` only when no `EncodingAESKey` is configured. Turn it off once the account is in
+    /// safe mode so that nobody can bypass the encryption.
+    pub fn allow_plain(mut self, allow: bool) -> Self {
+        self.allow_plain = Some(allow);
+        self
+    }
+
+    /// Turns deduplication of WeChat's retries on or off (default on).
+    pub fn dedup(mut self, on: bool) -> Self {
+        self.dedup = on;
+        self
+    }
+
+    /// Decides per message whether it is deduplicated (Senparc's `OmitRepeatedMessageFunc`):
+    /// return `false` to run the handler for every delivery of that message.
+    pub fn dedup_filter<F>(mut self, filter: F) -> Self
+    where
+        F: Fn(&M) -> bool + Send + Sync + 'static,
+    {
+        self.dedup_filter = Some(Arc::new(filter));
+        self
+    }
+
+    /// How long a push is remembered (default 60 s, at least 30 s: WeChat retries for 15 s).
+    pub fn dedup_ttl(mut self, ttl: Duration) -> Self {
+        self.dedup_ttl = ttl;
+        self
+    }
+
+    /// Turns the per-user message context on or off (default on). When off, handlers get a
+    /// fresh context holding only the current request, and nothing is stored.
+    pub fn context(mut self, on: bool) -> Self {
+        self.context = on;
+        self
+    }
+
+    /// How many requests, and separately how many responses, a user's context keeps (default 20).
+    pub fn max_records(mut self, max_records: usize) -> Self {
+        self.max_records = max_records;
+        self
+    }
+
+    /// The sliding expiry of a user's context (default 30 minutes).
+    pub fn context_expiry(mut self, expiry: Duration) -> Self {
+        self.context_expiry = expiry;
+        self
+    }
+
+    /// The largest accepted body in bytes (default 1 MiB); larger ones get 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Rejects (401) pushes whose `timestamp` is further than `window` from now, either way
+    /// (off by default; 300 s is a sensible value). Needs a correct server clock.
+    pub fn replay_window(mut self, window: Duration) -> Self {
+        self.replay_window = Some(window);
+        self
+    }
+
+    /// How long the handler may take before the pipeline answers `success` and lets it finish
+    /// in the background (default 4.5 s; WeChat gives up after 5 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The cache key prefix of dedup entries and contexts (default `weixin`).
+    pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.key_prefix = Some(prefix.into());
+        self
+    }
+
+    /// The clock for reply timestamps, the replay window and context expiry (default: the
+    /// system clock). Tests use a [`ManualClock`](weixin_core::clock::ManualClock).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Builds the pipeline.
+    ///
+    /// # Errors
+    /// [`BuildError`] for an empty token, an invalid key, or a configuration that accepts
+    /// nothing.
+    pub fn build(self) -> Result<Pipeline<M, H>, BuildError> {
+        let config = self.config;
+        if config.token.is_empty() {
+            return Err(BuildError::EmptyToken);
+        }
+        let crypt = match &config.encoding_aes_key {
+            None => None,
+            Some(key) => {
+                let key =
+                    EncodingAesKey::new(key.expose()).map_err(|source| BuildError::InvalidKey {
+                        which: "current",
+                        source,
+                    })?;
+                let mut crypt =
+                    MsgCrypt::with_key(config.token.expose(), key, config.appid.clone());
+                if let Some(previous) = &config.previous_encoding_aes_key {
+                    let previous = EncodingAesKey::new(previous.expose()).map_err(|source| {
+                        BuildError::InvalidKey {
+                            which: "previous",
+                            source,
+                        }
+                    })?;
+                    crypt = crypt.with_previous_key(previous);
+                }
+                Some(crypt)
+            }
+        };
+        let allow_plain = self.allow_plain.unwrap_or(crypt.is_none());
+        if !allow_plain && crypt.is_none() {
+            return Err(BuildError::NothingAccepted);
+        }
+        let cache = self
+            .cache
+            .unwrap_or_else(|| Arc::new(MemoryCache::new()) as Arc<dyn Cache>);
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let dedup = self.dedup.then(|| {
+            let dedup = Deduplicator::new(Arc::clone(&cache)).with_ttl(self.dedup_ttl);
+            match &self.key_prefix {
+                Some(prefix) => dedup.with_key_prefix(prefix.clone()),
+                None => dedup,
+            }
+        });
+        let contexts = self.context.then(|| {
+            let builder = ContextStore::builder(Arc::clone(&cache))
+                .max_records(self.max_records)
+                .expiry(self.context_expiry)
+                .clock(SharedClock(Arc::clone(&clock)));
+            match &self.key_prefix {
+                Some(prefix) => builder.key_prefix(prefix.clone()),
+                None => builder,
+            }
+            .build()
+        });
+        Ok(Pipeline {
+            inner: Arc::new(Inner {
+                appid: Arc::from(config.appid.as_str()),
+                verifier: Verifier {
+                    token: config.token,
+                    crypt,
+                    allow_plain,
+                    replay_window: self.replay_window.map(|w| w.as_secs()),
+                },
+                handler: self.handler,
+                dedup,
+                dedup_filter: self.dedup_filter,
+                contexts,
+                max_records: self.max_records,
+                body_limit: self.body_limit,
+                deadline: self.deadline,
+                clock,
+            }),
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! Steps 3–7 of a push: parse, dedup, context, handler under the deadline, reply.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
+
+use http::StatusCode;
+use tokio::time::Instant;
+use weixin_context::{Begin, DedupKey, DedupTicket, MessageContext, Wait};
+use weixin_crypto::{EnvelopeFormat, KeySlot};
+
+use super::open::Opened;
+use super::request::Query;
+use super::response::{APPLICATION_JSON, PushResponse, TEXT_XML};
+use super::{Inner, wire};
+use crate::handler::{HandlerContext, HandlerError, PushHandler};
+use crate::push::{PushMessage, PushReply, RenderedReply};
+
+/// What the owned handler future gives back: the outcome, the context it worked on and the
+/// message.
+type Finished<M, R> = (Result<R, HandlerError>, HandlerContext<M, R>, M);
+
+type HandlerFuture<M, R> = Pin<Box<dyn Future<Output = Finished<M, R>> + Send>>;
+
+/// Runs one POST through the pipeline.
+pub(crate) async fn push<M: PushMessage, H: PushHandler<M>>(
+    inner: &Arc<Inner<M, H>>,
+    query: &Query,
+    body: &[u8],
+) -> PushResponse {
+    let started = Instant::now();
+    let deadline = started + inner.deadline;
+    if body.len() > inner.body_limit {
+        return PushResponse::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body larger than {} bytes", inner.body_limit),
+        );
+    }
+    let now_ms = inner.clock.now_ms();
+    let opened = match inner.verifier.open(query, body, now_ms / 1000) {
+        Ok(opened) => opened,
+        Err(response) => return response,
+    };
+    let message = match M::parse(&opened.body, opened.format) {
+        Ok(message) => message,
+        Err(err) => return PushResponse::error(StatusCode::BAD_REQUEST, err.to_string()),
+    };
+
+    // Step 4: dedup.
+    let mut ticket = None;
+    if let Some(dedup) = &inner.dedup
+        && inner
+            .dedup_filter
+            .as_ref()
+            .is_none_or(|keep| keep(&message))
+    {
+        let meta = message.meta();
+        let key = DedupKey::from_parts(
+            &*inner.appid,
+            meta.msg_id,
+            meta.from_user,
+            meta.create_time,
+            meta.event,
+        );
+        // At most two claims: the second after a first run that was abandoned meanwhile.
+        for _ in 0..2 {
+            match dedup.begin(&key).await {
+                Ok(Begin::First(t)) => {
+                    ticket = Some(t);
+                    break;
+                }
+                Ok(Begin::Done(stored)) => return wire::decode(stored),
+                Ok(Begin::InFlight) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    match dedup.wait_done(&key, left).await {
+                        Ok(Wait::Done(stored)) => return wire::decode(stored),
+                        Ok(Wait::Vacant) => continue,
+                        Ok(Wait::TimedOut) => return PushResponse::success(),
+                        Err(error) => {
+                            tracing::warn!(appid = %inner.appid, %error, "dedup wait failed; answering success");
+                            return PushResponse::success();
+                        }
+                    }
+                }
+                Err(error) => {
+                    // Availability first: a cache outage must not stop every push.
+                    tracing::warn!(appid = %inner.appid, %error, "dedup unavailable; handling without it");
+                    break;
+                }
+            }
+        }
+    }
+
+    let response = run_handler(inner, message, &opened, now_ms, deadline).await;
+    if let Some(ticket) = ticket {
+        finish_ticket(inner, ticket, &response).await;
+    }
+    response
+}
+
+/// Stores the reply for retries, or abandons the claim after a failure so a retry runs again.
+async fn finish_ticket<M: PushMessage, H: PushHandler<M>>(
+    inner: &Inner<M, H>,
+    ticket: DedupTicket,
+    response: &PushResponse,
+) {
+    let Some(dedup) = &inner.dedup else { return };
+    let result = if response.status() == StatusCode::OK {
+        dedup.complete(ticket, &wire::encode(response)).await
+    } else {
+        dedup.abandon(ticket).await
+    };
+    if let Err(error) = result {
+        tracing::warn!(appid = %inner.appid, %error, "could not record the push in the dedup store");
+    }
+}
+
+/// Steps 5–7: context, handler under the deadline, reply.
+async fn run_handler<M: PushMessage, H: PushHandler<M>>(
+    inner: &Arc<Inner<M, H>>,
+    message: M,
+    opened: &Opened<'_>,
+    now_ms: u64,
+    deadline: Instant,
+) -> PushResponse {
+    let openid = message.meta().from_user.to_owned();
+    let mut context = match &inner.contexts {
+        Some(store) => match store.load(&inner.appid, &openid).await {
+            Ok(context) => context,
+            Err(error) => {
+                tracing::warn!(appid = %inner.appid, %error, "context unavailable; using a fresh one");
+                MessageContext::new(&*inner.appid, &*openid, now_ms, inner.max_records)
+            }
+        },
+        None => MessageContext::new(&*inner.appid, &*openid, now_ms, inner.max_records.max(1)),
+    };
+    let storage_before = inner.contexts.as_ref().map(|_| context.storage().clone());
+    context.push_request(message.clone());
+    let cx = HandlerContext::new(
+        Arc::clone(&inner.appid),
+        opened.format,
+        opened.key_slot.is_some(),
+        context,
+    );
+    let handler = Arc::clone(&inner.handler);
+    let mut future: HandlerFuture<M, H::Reply> = Box::pin(async move {
+        let mut cx = cx;
+        let result = handler.handle(&mut cx, &message).await;
+        (result, cx, message)
+    });
+
+    // Most handlers finish without waiting: poll once before arming a timer.
+    let first = std::future::poll_fn(|task| Poll::Ready(future.as_mut().poll(task))).await;
+    let finished = match first {
+        Poll::Ready(finished) => finished,
+        Poll::Pending => match tokio::time::timeout_at(deadline, future.as_mut()).await {
+            Ok(finished) => finished,
+            Err(_) => {
+                tracing::warn!(
+                    appid = %inner.appid,
+                    openid = %openid,
+                    "handler still running at the deadline; answered `success`, finishing in the background"
+                );
+                let inner = Arc::clone(inner);
+                tokio::spawn(async move {
+                    let (result, cx, message) = future.await;
+                    match result {
+                        Ok(reply) => {
+                            save_context(&inner, &message, &reply, &cx, storage_before).await
+                        }
+                        Err(error) => log_handler_error(&inner, &message, &*error),
+                    }
+                });
+                return PushResponse::success();
+            }
+        },
+    };
+
+    let (result, cx, message) = finished;
+    let reply = match result {
+        Ok(reply) => reply,
+        Err(error) => {
+            log_handler_error(inner, &message, &*error);
+            return PushResponse::error(StatusCode::INTERNAL_SERVER_ERROR, "handler error");
+        }
+    };
+    save_context(inner, &message, &reply, &cx, storage_before).await;
+    render(inner, &message, &reply, opened, inner.clock.now_ms() / 1000)
+}
+
+fn log_handler_error<M: PushMessage, H: PushHandler<M>>(
+    inner: &Inner<M, H>,
+    message: &M,
+    error: &(dyn std::error::Error + Send + Sync),
+) {
+    let meta = message.meta();
+    tracing::error!(
+        appid = %inner.appid,
+        openid = meta.from_user,
+        msg_type = meta.msg_type,
+        event = meta.event,
+        %error,
+        "push handler failed; answering 500 so WeChat retries"
+    );
+}
+
+/// Saves the request, the reply and (if the handler changed it) the storage, re-applying
+/// them on a fresh read when a concurrent push of the same user wrote first.
+async fn save_context<M: PushMessage, H: PushHandler<M>>(
+    inner: &Inner<M, H>,
+    message: &M,
+    reply: &H::Reply,
+    cx: &HandlerContext<M, H::Reply>,
+    storage_before: Option<serde_json::Value>,
+) {
+    let (Some(store), Some(before)) = (&inner.contexts, storage_before) else {
+        return;
+    };
+    let storage = (cx.storage() != &before).then(|| cx.storage().clone());
+    let openid = message.meta().from_user;
+    let result = store
+        .update(&inner.appid, openid, |stored| {
+            stored.push_request(message.clone());
+            stored.push_response(reply.clone());
+            if let Some(storage) = &storage {
+                stored.set_storage(storage.clone());
+            }
+        })
+        .await;
+    if let Err(error) = result {
+        tracing::warn!(appid = %inner.appid, openid, %error, "could not save the message context");
+    }
+}
+
+/// Step 6: the reply on the wire, encrypted when the request was.
+fn render<M: PushMessage, H: PushHandler<M>>(
+    inner: &Inner<M, H>,
+    message: &M,
+    reply: &H::Reply,
+    opened: &Opened<'_>,
+    now_secs: u64,
+) -> PushResponse {
+    let body = match reply.render(&message.meta(), opened.format, now_secs) {
+        RenderedReply::Success => return PushResponse::success(),
+        RenderedReply::Empty => return PushResponse::text(""),
+        RenderedReply::Body(body) => body,
+    };
+    let content_type = match opened.format {
+        EnvelopeFormat::Xml => TEXT_XML,
+        EnvelopeFormat::Json => APPLICATION_JSON,
+    };
+    match (opened.key_slot, &inner.verifier.crypt) {
+        (Some(slot), Some(crypt)) => encrypt(crypt, &body, now_secs, opened, slot)
+            .map(|wire| PushResponse::new(StatusCode::OK, content_type, wire))
+            .unwrap_or_else(|error| {
+                tracing::error!(appid = %inner.appid, %error, "could not encrypt the reply");
+                PushResponse::error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "could not encrypt the reply",
+                )
+            }),
+        _ => PushResponse::new(StatusCode::OK, content_type, body),
+    }
+}
+
+fn encrypt(
+    crypt: &weixin_crypto::MsgCrypt,
+    body: &str,
+    now_secs: u64,
+    opened: &Opened<'_>,
+    slot: KeySlot,
+) -> Result<String, weixin_crypto::CryptoError> {
+    Ok(crypt
+        .encrypt_reply(body, now_secs, opened.nonce, slot)?
+        .render(opened.format))
+}
