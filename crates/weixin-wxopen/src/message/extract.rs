@@ -1,0 +1,154 @@
+//! From a field tree to a typed [`WxMessage`].
+
+use weixin_mp::ParseError;
+
+use super::WxMessage;
+use super::tree::Fields;
+use super::types::*;
+
+pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
+    let header = header(f)?;
+    let event = header.event.clone().unwrap_or_default();
+    Ok(match (header.msg_type.as_str(), event.as_str()) {
+        ("text", _) => WxMessage::Text(TextMessage {
+            content: f.string("Content"),
+            header,
+        }),
+        ("image", _) => WxMessage::Image(ImageMessage {
+            pic_url: f.string("PicUrl"),
+            media_id: f.string("MediaId"),
+            header,
+        }),
+        ("miniprogrampage", _) => WxMessage::MiniProgramPage(MiniProgramPageMessage {
+            title: f.string("Title"),
+            app_id: f.string("AppId"),
+            page_path: f.string("PagePath"),
+            thumb_url: f.string("ThumbUrl"),
+            thumb_media_id: f.string("ThumbMediaId"),
+            header,
+        }),
+        ("event", "user_enter_tempsession") => {
+            WxMessage::UserEnterTempSession(UserEnterTempSessionEvent {
+                session_from: f.string("SessionFrom"),
+                header,
+            })
+        }
+        ("event", "subscribe_msg_popup_event") => WxMessage::SubscribePopup(SubscribePopupEvent {
+            list: list(f, "SubscribeMsgPopupEvent")
+                .map(|i| SubscribePopupItem {
+                    template_id: i.string("TemplateId"),
+                    subscribe_status_string: i.string("SubscribeStatusString"),
+                    popup_scene: i.opt_string("PopupScene"),
+                })
+                .collect(),
+            header,
+        }),
+        ("event", "subscribe_msg_change_event") => {
+            WxMessage::SubscribeChange(SubscribeChangeEvent {
+                list: list(f, "SubscribeMsgChangeEvent")
+                    .map(|i| SubscribeChangeItem {
+                        template_id: i.string("TemplateId"),
+                        subscribe_status_string: i.string("SubscribeStatusString"),
+                    })
+                    .collect(),
+                header,
+            })
+        }
+        ("event", "subscribe_msg_sent_event") => WxMessage::SubscribeSent(SubscribeSentEvent {
+            list: list(f, "SubscribeMsgSentEvent")
+                .map(|i| SubscribeSentItem {
+                    template_id: i.string("TemplateId"),
+                    msg_id: i
+                        .text("MsgID")
+                        .or_else(|| i.text("MsgId"))
+                        .unwrap_or_default()
+                        .to_owned(),
+                    error_code: i.int("ErrorCode").unwrap_or_default(),
+                    error_status: i.string("ErrorStatus"),
+                })
+                .collect(),
+            header,
+        }),
+        ("event", "wxa_media_check") => WxMessage::MediaCheck(MediaCheckEvent {
+            appid: f.string("appid"),
+            trace_id: f.string("trace_id"),
+            version: f.int("version"),
+            result: f.map("result").map(|r| MediaCheckResult {
+                suggest: r.string("suggest"),
+                label: r.int("label"),
+            }),
+            detail: f
+                .maps("detail")
+                .map(|d| MediaCheckDetail {
+                    strategy: d.string("strategy"),
+                    errcode: d.int("errcode"),
+                    suggest: d.string("suggest"),
+                    label: d.int("label"),
+                    prob: d.int("prob"),
+                })
+                .collect(),
+            errcode: f.int("errcode"),
+            errmsg: f.opt_string("errmsg"),
+            header,
+        }),
+        ("event", "debug_demo") => WxMessage::DebugDemo(DebugDemoEvent {
+            debug_str: f.string("debug_str"),
+            header,
+        }),
+        _ => WxMessage::Unknown(UnknownMessage {
+            fields: f.to_json(),
+            header,
+        }),
+    })
+}
+
+/// The `List` entries of a subscribe event: inside the XML wrapper element, or top-level in
+/// JSON (one object or an array).
+fn list<'a>(f: &'a Fields, wrapper: &'a str) -> impl Iterator<Item = &'a Fields> + 'a {
+    let scope = f.map(wrapper).unwrap_or(f);
+    scope.maps("List")
+}
+
+fn required<'a>(f: &'a Fields, name: &'static str) -> Result<&'a str, ParseError> {
+    f.text(name).ok_or(ParseError::MissingField(name))
+}
+
+fn header(f: &Fields) -> Result<MessageHeader, ParseError> {
+    let to_user_name = required(f, "ToUserName")?.to_owned();
+    let from_user_name = required(f, "FromUserName")?.to_owned();
+    let create_time = required(f, "CreateTime")?;
+    let create_time = create_time
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| ParseError::InvalidField {
+            field: "CreateTime",
+            reason: "not a non-negative integer".to_owned(),
+        })?;
+    let msg_type = required(f, "MsgType")?.trim().to_owned();
+    let event = f.opt_string("Event").map(|e| e.trim().to_owned());
+    let msg_id = match f.text("MsgId").or_else(|| f.text("MsgID")).map(str::trim) {
+        None | Some("") => None,
+        Some(text) if text.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(text.parse::<u64>().map_err(|_| ParseError::InvalidField {
+                field: "MsgId",
+                reason: "does not fit in 64 bits".to_owned(),
+            })?)
+        }
+        // Cloud-function pushes use a string id (`"49d7…_1555684067"`): not a number to dedup on.
+        Some(text) if text.contains('_') => None,
+        Some(_) => {
+            return Err(ParseError::InvalidField {
+                field: "MsgId",
+                reason: "not an integer".to_owned(),
+            });
+        }
+    };
+    Ok(MessageHeader {
+        to_user_name,
+        from_user_name,
+        create_time,
+        msg_type,
+        event,
+        msg_id,
+    })
+}
