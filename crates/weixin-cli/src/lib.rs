@@ -13,13 +13,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod crypto_cmd;
+pub mod sim_cmd;
 
 /// The `weixin` command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "weixin",
     version,
-    about = "WeChat (Weixin) SDK tool: debug push signatures and message encryption.",
+    about = "WeChat (Weixin) SDK tool: debug push signatures and message encryption, run the offline simulator.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -34,6 +35,9 @@ pub enum Command {
     /// Push signatures and message encryption (WXBizMsgCrypt), mini-program open data.
     #[command(subcommand)]
     Crypto(crypto_cmd::CryptoCommand),
+    /// The offline WeChat platform: serve its API, send pushes to a callback.
+    #[command(subcommand)]
+    Sim(sim_cmd::SimCommand),
 }
 
 /// A failed command: the message is printed on stderr as `error: …`.
@@ -69,6 +73,7 @@ pub fn run(
 ) -> ExitCode {
     let result = match cli.command {
         Command::Crypto(cmd) => crypto_cmd::run(cmd, stdin, stdout, stderr),
+        Command::Sim(cmd) => sim_cmd::run(cmd, stdout),
     };
     let flushed = stdout.flush();
     match result.and(flushed.map_err(CliError::from)) {

@@ -1,0 +1,418 @@
+//! `weixin sim …`: run the offline WeChat platform, send pushes to a callback.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use weixin_sim::{
+    AttemptOutcome, EncryptMode, Faults, Push, PushDriver, PushFormat, PushReport, PushTarget,
+    ReplyCheck, SimApp, SimConfig, Simulator,
+};
+
+use crate::CliError;
+
+const SERVE_HELP: &str = "\
+Serves the WeChat API endpoints the SDK calls (cgi-bin/token, stable_token,
+sns/jscode2session, custom/send, media, wxacode, subscribe/send, …) with WeChat's
+semantics, plus inspection endpoints under /sim/ (calls, messages, tokens, codes,
+clock, faults). The first line printed is the base URL; point your SDK's API base
+at it. Runs until Ctrl-C.
+
+Example:
+  $ weixin sim serve --listen 127.0.0.1:8081 --appid wx1234 --secret s3cret --busy 0.05
+  http://127.0.0.1:8081
+  $ curl -s -X POST http://127.0.0.1:8081/sim/codes -d '{\"openid\":\"o-me\"}' \\
+      -H 'content-type: application/json'
+  {\"appid\":\"wx1234\",\"code\":\"…\",\"openid\":\"o-me\"}";
+
+const PUSH_HELP: &str = "\
+Builds a push as WeChat would (signature, timestamp, nonce, openid; with --aes-key also
+encrypt_type=aes and msg_signature), POSTs it to --url with a 5 s timeout per attempt,
+three attempts in all on timeout / connection error / HTTP 5xx, and prints every attempt
+and the (decrypted) reply. Exit code 1 when no attempt got a 2xx answer.
+
+Example:
+  $ weixin sim push --url http://127.0.0.1:8080/wxopen --token AAAAA \\
+      --aes-key AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --appid wx1234 --format json \\
+      text \"hello\" --from o-me
+  POST http://127.0.0.1:8080/wxopen?signature=…  (MsgId 6000…)
+  attempt 1: HTTP 200 in 2 ms
+  reply: success";
+
+/// `weixin sim` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Run the offline WeChat platform until Ctrl-C.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
+    /// Send one push (message or event) to a callback URL, like WeChat does.
+    #[command(after_help = PUSH_HELP)]
+    Push(PushArgs),
+    /// Do the GET URL verification (echostr) against a callback URL.
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `weixin sim serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    pub listen: SocketAddr,
+    /// The app's appid.
+    #[arg(long, default_value = weixin_sim::DEFAULT_APPID)]
+    pub appid: String,
+    /// The app's AppSecret.
+    #[arg(long, default_value = weixin_sim::DEFAULT_SECRET, hide_default_value = true)]
+    pub secret: String,
+    /// The app's original ID (gh_…) [default: gh_ + the appid without "wx"].
+    #[arg(long)]
+    pub original_id: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[arg(long, default_value_t = 7200)]
+    pub token_ttl: u64,
+    /// Share of API requests answered {"errcode":-1,"errmsg":"system error"} (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    pub busy: f64,
+    /// Share of API requests answered HTTP 503 (0..1).
+    #[arg(long = "fail5xx", default_value_t = 0.0)]
+    pub fail_5xx: f64,
+    /// Share of API requests whose connection is closed without a response (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    pub drop: f64,
+    /// Latency added to API requests, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Share of API requests that get the added latency (0..1).
+    #[arg(long, default_value_t = 1.0)]
+    pub latency_share: f64,
+    /// Seed of the fault and id generator (same seed, same faults).
+    #[arg(long, default_value_t = 0x5EED)]
+    pub seed: u64,
+}
+
+/// Push body format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// XML.
+    Xml,
+    /// JSON (mini programs).
+    Json,
+}
+
+/// Encryption mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Plaintext (明文模式).
+    Plain,
+    /// Plaintext plus Encrypt (兼容模式).
+    Compatible,
+    /// Encrypted only (安全模式).
+    Safe,
+}
+
+/// The callback and its message-push settings.
+#[derive(Debug, Args)]
+pub struct CallbackArgs {
+    /// The callback URL.
+    #[arg(long)]
+    pub url: String,
+    /// The Token from the message-push configuration.
+    #[arg(long)]
+    pub token: String,
+    /// The appid of the account.
+    #[arg(long)]
+    pub appid: String,
+}
+
+/// Arguments of `weixin sim push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Callback, token, appid.
+    #[command(flatten)]
+    pub callback: CallbackArgs,
+    /// The 43-character EncodingAESKey (needed for compatible and safe mode).
+    #[arg(long)]
+    pub aes_key: Option<String>,
+    /// The account's original ID (ToUserName) [default: gh_ + the appid without "wx"].
+    #[arg(long)]
+    pub original_id: Option<String>,
+    /// Body format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Xml)]
+    pub format: FormatArg,
+    /// Encryption mode [default: safe with --aes-key, else plain].
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Per-attempt timeout in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    pub timeout_ms: u64,
+    /// Attempts in all.
+    #[arg(long, default_value_t = 3)]
+    pub attempts: u32,
+    /// Base URL of a running `weixin sim serve`: user messages open the user's 48-hour
+    /// customer-service window there.
+    #[arg(long)]
+    pub sim: Option<String>,
+    /// What to push.
+    #[command(subcommand)]
+    pub kind: PushKind,
+}
+
+/// What `weixin sim push` sends.
+#[derive(Debug, Subcommand)]
+pub enum PushKind {
+    /// A text message.
+    Text {
+        /// The text.
+        content: String,
+        /// The user's openid.
+        #[arg(long, default_value = "o-sim-user")]
+        from: String,
+    },
+    /// An image message.
+    Image {
+        /// MediaId of the image.
+        #[arg(long, default_value = "SIM_MEDIA_ID")]
+        media_id: String,
+        /// PicUrl of the image.
+        #[arg(long, default_value = "http://mmbiz.qpic.cn/sim.jpg")]
+        pic_url: String,
+        /// The user's openid.
+        #[arg(long, default_value = "o-sim-user")]
+        from: String,
+    },
+    /// The user entered the customer-service chat (user_enter_tempsession).
+    Enter {
+        /// SessionFrom (the button's session-from).
+        #[arg(long, default_value = "")]
+        session_from: String,
+        /// The user's openid.
+        #[arg(long, default_value = "o-sim-user")]
+        from: String,
+    },
+    /// Any event, e.g. `subscribe`, `CLICK --key V1001`.
+    Event {
+        /// The Event name.
+        name: String,
+        /// EventKey.
+        #[arg(long)]
+        key: Option<String>,
+        /// The user's openid.
+        #[arg(long, default_value = "o-sim-user")]
+        from: String,
+    },
+}
+
+/// Arguments of `weixin sim verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Callback, token, appid.
+    #[command(flatten)]
+    pub callback: CallbackArgs,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(CliError::from)
+}
+
+fn share(name: &str, v: f64) -> Result<f64, CliError> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(CliError(format!(
+            "--{name} must be between 0 and 1, got {v}"
+        )))
+    }
+}
+
+/// Runs one `weixin sim` subcommand.
+///
+/// # Errors
+/// The failure to report on stderr (exit code 1).
+pub fn run(cmd: SimCommand, stdout: &mut dyn Write) -> Result<(), CliError> {
+    match cmd {
+        SimCommand::Serve(args) => serve(args, stdout),
+        SimCommand::Push(args) => push(args, stdout),
+        SimCommand::Verify(args) => verify(args, stdout),
+    }
+}
+
+fn serve(args: ServeArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let mut app = SimApp::new(&args.appid, &args.secret);
+    if let Some(gh) = &args.original_id {
+        app = app.original_id(gh);
+    }
+    let faults = Faults {
+        busy: share("busy", args.busy)?,
+        http_5xx: share("fail5xx", args.fail_5xx)?,
+        drop: share("drop", args.drop)?,
+        latency_share: if args.latency_ms > 0 {
+            share("latency-share", args.latency_share)?
+        } else {
+            0.0
+        },
+        latency: Duration::from_millis(args.latency_ms),
+    };
+    let config = SimConfig::default()
+        .app(app.clone())
+        .token_ttl(Duration::from_secs(args.token_ttl))
+        .faults(faults)
+        .seed(args.seed)
+        .listen(args.listen);
+    runtime()?.block_on(async {
+        let sim = Simulator::start(config)
+            .await
+            .map_err(|e| CliError(format!("cannot listen on {}: {e}", args.listen)))?;
+        writeln!(stdout, "{}", sim.base_url())?;
+        writeln!(
+            stdout,
+            "app {} (original id {}); inspect {}/sim/calls, /sim/messages, /sim/tokens; Ctrl-C to stop",
+            app.appid,
+            app.original_id,
+            sim.base_url()
+        )?;
+        stdout.flush()?;
+        tokio::signal::ctrl_c().await?;
+        sim.stop().await.map_err(|e| CliError(e.to_string()))?;
+        writeln!(stdout, "stopped")?;
+        Ok(())
+    })
+}
+
+fn build_push(kind: PushKind) -> Push {
+    match kind {
+        PushKind::Text { content, from } => Push::text(from, content),
+        PushKind::Image {
+            media_id,
+            pic_url,
+            from,
+        } => Push::image(from, pic_url, media_id),
+        PushKind::Enter { session_from, from } => Push::enter_session(from, session_from),
+        PushKind::Event { name, key, from } => {
+            let push = Push::event(from, name);
+            match key {
+                Some(k) => push.field("EventKey", k),
+                None => push,
+            }
+        }
+    }
+}
+
+fn push(args: PushArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let c = &args.callback;
+    let mut target = PushTarget::new(&c.url, &c.token, &c.appid)
+        .format(match args.format {
+            FormatArg::Xml => PushFormat::Xml,
+            FormatArg::Json => PushFormat::Json,
+        })
+        .mode(match (args.mode, &args.aes_key) {
+            (Some(ModeArg::Plain), _) | (None, None) => EncryptMode::Plain,
+            (Some(ModeArg::Compatible), _) => EncryptMode::Compatible,
+            (Some(ModeArg::Safe), _) | (None, Some(_)) => EncryptMode::Safe,
+        });
+    if let Some(key) = &args.aes_key {
+        target = target
+            .aes_key(key)
+            .map_err(|e| CliError(format!("--aes-key: {e}")))?;
+    }
+    if let Some(gh) = &args.original_id {
+        target = target.original_id(gh);
+    }
+    let safe = target.encrypt_mode() == EncryptMode::Safe;
+    let mut driver = PushDriver::new(target)
+        .map_err(|e| CliError(e.to_string()))?
+        .attempt_timeout(Duration::from_millis(args.timeout_ms))
+        .max_attempts(args.attempts);
+    if let Some(sim) = &args.sim {
+        driver = driver
+            .attach_remote(sim)
+            .map_err(|e| CliError(format!("--sim: {e}")))?;
+    }
+    let push = build_push(args.kind);
+    let report = runtime()?
+        .block_on(driver.send(&push))
+        .map_err(|e| CliError(e.to_string()))?;
+    print_report(&report, safe, stdout)?;
+    if report.delivered() {
+        Ok(())
+    } else {
+        Err(CliError(format!(
+            "push not delivered after {} attempt(s)",
+            report.attempts.len()
+        )))
+    }
+}
+
+fn print_report(report: &PushReport, safe: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    match report.msg_id() {
+        Some(id) => writeln!(out, "POST {}  (MsgId {id})", report.prepared.url)?,
+        None => writeln!(out, "POST {}", report.prepared.url)?,
+    }
+    writeln!(out, "plaintext: {}", report.prepared.plaintext)?;
+    for a in &report.attempts {
+        let ms = a.latency.as_millis();
+        match &a.outcome {
+            AttemptOutcome::Response { status, body } => {
+                writeln!(out, "attempt {}: HTTP {status} in {ms} ms", a.number)?;
+                if !body.is_empty() {
+                    writeln!(out, "  body: {body}")?;
+                }
+            }
+            AttemptOutcome::Timeout => {
+                writeln!(out, "attempt {}: timeout after {ms} ms", a.number)?
+            }
+            AttemptOutcome::ConnectionError(e) => {
+                writeln!(
+                    out,
+                    "attempt {}: connection error after {ms} ms: {e}",
+                    a.number
+                )?;
+            }
+        }
+    }
+    match &report.reply {
+        Some(ReplyCheck::Success) => writeln!(out, "reply: success")?,
+        Some(ReplyCheck::Plain(body)) if safe => {
+            writeln!(
+                out,
+                "reply (plaintext, WeChat rejects it in safe mode): {body}"
+            )?;
+        }
+        Some(ReplyCheck::Plain(body)) => writeln!(out, "reply (plaintext): {body}")?,
+        Some(ReplyCheck::Decrypted(msg)) => writeln!(out, "reply (decrypted): {msg}")?,
+        Some(ReplyCheck::Invalid(e)) => writeln!(out, "reply (invalid encrypted reply): {e}")?,
+        None => {}
+    }
+    Ok(())
+}
+
+fn verify(args: VerifyArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let c = &args.callback;
+    let driver = PushDriver::new(PushTarget::new(&c.url, &c.token, &c.appid))
+        .map_err(|e| CliError(e.to_string()))?;
+    let report = runtime()?.block_on(driver.verify_url());
+    match &report.outcome {
+        AttemptOutcome::Response { status, body } => {
+            writeln!(
+                stdout,
+                "GET → HTTP {status}, body {body:?} (echostr {:?})",
+                report.echostr
+            )?;
+        }
+        AttemptOutcome::Timeout => writeln!(stdout, "GET → timeout")?,
+        AttemptOutcome::ConnectionError(e) => writeln!(stdout, "GET → connection error: {e}")?,
+    }
+    if report.ok {
+        writeln!(stdout, "URL verification passed")?;
+        Ok(())
+    } else {
+        Err(CliError(
+            "URL verification failed: the callback must answer 200 with exactly the echostr"
+                .to_owned(),
+        ))
+    }
+}
