@@ -1,0 +1,117 @@
+//! `wxopen-demo`: the scripted conversation of `cargo xtask demo`.
+//!
+//! Starts the simulator in this process and the `wxopen-sample` binary (found next to this
+//! one) as a separate process, drives the script of `wxopen_sample::demo::script`, prints the
+//! transcript, stops the app with SIGTERM and checks that it exits cleanly. Exit status 0 only
+//! when every step behaved.
+//!
+//! ```text
+//! wxopen-demo [--cache memory|redis://...|memcache://...]
+//! ```
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use wxopen_sample::demo::{Stage, StageConfig, Step, Transcript, script, sibling_app_binary};
+
+const USAGE: &str = "\
+Usage: wxopen-demo [--cache memory|redis://HOST:PORT|memcache://HOST:PORT]
+
+Runs the sample app against the WeChat simulator through a scripted conversation and prints
+the transcript. Exit status 0 only when every step behaved.
+";
+
+fn parse_args() -> Result<Option<String>, String> {
+    let mut cache = "memory".to_owned();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--cache" => cache = args.next().ok_or("`--cache` needs a value")?,
+            other => match other.strip_prefix("--cache=") {
+                Some(value) => cache = value.to_owned(),
+                None => return Err(format!("unexpected argument `{other}`")),
+            },
+        }
+    }
+    Ok(Some(cache))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cache = match parse_args() {
+        Ok(Some(cache)) => cache,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("wxopen-demo: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let binary = match sibling_app_binary() {
+        Ok(binary) => binary,
+        Err(e) => {
+            eprintln!("wxopen-demo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stage = match Stage::start(&StageConfig::new(binary, cache)).await {
+        Ok(stage) => stage,
+        Err(e) => {
+            eprintln!("wxopen-demo: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "WeChat simulator: {}\nsample app:       {} (pid {}, cache {}, safe mode, appid {})\n",
+        stage.sim.base_url(),
+        stage.app_url(0),
+        stage.apps.first().and_then(|a| a.pid()).unwrap_or(0),
+        redact(&stage.cache),
+        stage.appid,
+    );
+
+    let mut transcript = Transcript::new(true);
+    script::run(&stage, &mut transcript).await;
+
+    let mut shutdown = Step::new("12. graceful shutdown (SIGTERM)");
+    for (name, result) in stage.stop().await {
+        match result {
+            Ok(()) => shutdown.line(format!("{name}: exited with status 0")),
+            Err(e) => shutdown.fail(format!("{name}: {e}")),
+        }
+    }
+    transcript.record(shutdown);
+
+    let steps = transcript.steps().len();
+    let failures = transcript.failures();
+    println!();
+    if failures.is_empty() {
+        println!(
+            "all {steps} steps behaved ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!("{} of {steps} steps did not behave:", failures.len());
+        for step in failures {
+            println!("  - {}", step.title);
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// The cache URL without a password.
+fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
