@@ -1,5 +1,5 @@
 //! Official Account message parsing (`weixin_mp::Message`) of untrusted XML and JSON bodies,
-//! and text-reply rendering round trips.
+//! the fast XML scanner against the quick-xml reader, and text-reply rendering round trips.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +10,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // The fast XML scanner agrees with the quick-xml reader: same message or same error.
+    let reference = Message::parse_xml_quick_xml(text);
+    if let Some(fast) = Message::parse_xml_fast_only(text) {
+        assert_eq!(fast, reference, "fast scanner and quick-xml disagree");
+    }
+    assert_eq!(Message::parse(text, EnvelopeFormat::Xml), reference);
     for format in [EnvelopeFormat::Xml, EnvelopeFormat::Json] {
         let Ok(message) = Message::parse(text, format) else {
             continue;

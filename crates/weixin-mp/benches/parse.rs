@@ -42,12 +42,21 @@ fn parse(c: &mut Criterion) {
     c.bench_function("parse text xml", |b| {
         b.iter(|| Message::parse(black_box(TEXT_XML), EnvelopeFormat::Xml))
     });
+    // The quick-xml reader alone: what `parse` cost before the fast scanner, and what it
+    // still costs for bodies the scanner leaves to quick-xml.
+    c.bench_function("parse text xml (quick-xml path)", |b| {
+        b.iter(|| Message::parse_xml_quick_xml(black_box(TEXT_XML)))
+    });
     c.bench_function("parse text json", |b| {
         b.iter(|| Message::parse(black_box(TEXT_JSON), EnvelopeFormat::Json))
     });
     c.bench_function("parse subscribe_msg_popup_event xml", |b| {
         b.iter(|| Message::parse(black_box(SUBSCRIBE_POPUP_XML), EnvelopeFormat::Xml))
     });
+    c.bench_function(
+        "parse subscribe_msg_popup_event xml (quick-xml path)",
+        |b| b.iter(|| Message::parse_xml_quick_xml(black_box(SUBSCRIBE_POPUP_XML))),
+    );
 }
 
 fn render(c: &mut Criterion) {

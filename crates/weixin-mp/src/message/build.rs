@@ -26,15 +26,32 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> ParseError {
     }
 }
 
+/// Trims XML whitespace (space, tab, CR, LF), byte-wise: all four are ASCII, so the cut
+/// points are char boundaries.
 fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'))
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|b| !is_ws(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_ws(b))
+        .map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
 }
 
 /// Parses an unsigned decimal integer exactly (no sign, no float detour).
+/// One pass over the digits (this runs for `CreateTime` and `MsgId` of every push).
 fn parse_u64(field: &'static str, s: &str) -> Result<u64, ParseError> {
     let s = trim(s);
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() {
         return Err(invalid(field, "not an unsigned integer"));
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(field, "not an unsigned integer"));
+    }
+    if s.len() < 20 {
+        // At most 19 digits: below 10^19 < u64::MAX, so no overflow check is needed.
+        return Ok(s.bytes().fold(0u64, |v, b| v * 10 + u64::from(b - b'0')));
     }
     s.parse::<u64>()
         .map_err(|_| invalid(field, "does not fit in 64 bits"))

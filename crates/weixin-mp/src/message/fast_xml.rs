@@ -67,8 +67,20 @@ struct Scanner<'a> {
 /// Bytes allowed in an element name here. All ASCII, so slices around them stay on char
 /// boundaries; quick-xml reads such a name the same way (no whitespace, `/`, quotes or `>`).
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':')
+    NAME_BYTES[usize::from(b)]
 }
+
+/// [`is_name_byte`] as a table: one load per byte in the hot name loop.
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':');
+        b += 1;
+    }
+    table
+};
 
 impl<'a> Scanner<'a> {
     fn rest(&self) -> &'a [u8] {
@@ -76,7 +88,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn byte(&self, ahead: usize) -> Option<u8> {
-        self.input.as_bytes().get(self.pos.checked_add(ahead)?).copied()
+        self.input
+            .as_bytes()
+            .get(self.pos.checked_add(ahead)?)
+            .copied()
     }
 
     fn skip_whitespace(&mut self) {
@@ -122,18 +137,21 @@ impl<'a> Scanner<'a> {
     /// The content of element `name` (its start tag already read) up to and including its
     /// end tag. `depth` counts the open elements including this one.
     fn element(&mut self, name: &'a str, depth: usize) -> Option<Node<'a>> {
+        if let Some(leaf) = self.simple_leaf(name) {
+            return Some(leaf);
+        }
         let mut frame = Frame::new(Cow::Borrowed(name));
         loop {
             let rest = self.rest();
-            let len = rest.iter().position(|&b| b == b'<' || b == b'&')?;
+            let len = rest
+                .iter()
+                .position(|&b| matches!(b, b'<' | b'&' | b'\r'))?;
             if len > 0 {
                 let text = self.take(len)?;
-                if text.as_bytes().contains(&b'\r') {
-                    return None;
-                }
                 frame.push_text(Cow::Borrowed(text), is_xml_whitespace(text));
             }
             match self.byte(0)? {
+                b'\r' => return None,
                 b'&' => {
                     let resolved = self.reference()?;
                     frame.push_text(resolved, false);
@@ -173,20 +191,43 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The most common element, `<![CDATA[value]]></name>` or `value</name>` (plain text with
+    /// no reference), read without a [`Frame`]: one piece gives the same node either way.
+    /// Leaves the position alone and returns `None` for anything else.
+    fn simple_leaf(&mut self, name: &'a str) -> Option<Node<'a>> {
+        let rest = self.rest();
+        let (start, len, skip) = if rest.starts_with(CDATA_OPEN) {
+            let len = cdata_len(rest.get(CDATA_OPEN.len()..)?)?;
+            (CDATA_OPEN.len(), len, CDATA_CLOSE.len())
+        } else {
+            let len = rest
+                .iter()
+                .position(|&b| matches!(b, b'<' | b'&' | b'\r'))?;
+            (0, len, 0)
+        };
+        let after = rest.get(start + len + skip..)?;
+        let after = after.strip_prefix(b"</")?.strip_prefix(name.as_bytes())?;
+        if after.first() != Some(&b'>') {
+            return None;
+        }
+        let value = self.input.get(self.pos + start..self.pos + start + len)?;
+        self.pos += start + len + skip + 2 + name.len() + 1;
+        Some(Node {
+            name: Cow::Borrowed(name),
+            value: NodeValue::Text(Cow::Borrowed(value)),
+        })
+    }
+
     /// At `<!`: a CDATA section's content (comments and DOCTYPE are left to quick-xml).
     fn cdata(&mut self) -> Option<&'a str> {
         let rest = self.rest();
         if !rest.starts_with(CDATA_OPEN) {
             return None;
         }
-        let body = rest.get(CDATA_OPEN.len()..)?;
-        let len = body.windows(CDATA_CLOSE.len()).position(|w| w == CDATA_CLOSE)?;
+        let len = cdata_len(rest.get(CDATA_OPEN.len()..)?)?;
         self.pos += CDATA_OPEN.len();
         let text = self.take(len)?;
         self.pos += CDATA_CLOSE.len();
-        if text.as_bytes().contains(&b'\r') {
-            return None;
-        }
         Some(text)
     }
 
@@ -206,6 +247,26 @@ impl<'a> Scanner<'a> {
             Ok(None) => resolve_predefined_entity(content).map(Cow::Borrowed),
             Err(_) => None,
         }
+    }
+}
+
+/// The length of a CDATA section's content (`body` starts after `<![CDATA[`), or `None` when
+/// it is unterminated or holds a carriage return (left to quick-xml's line-end normalization).
+fn cdata_len(body: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let at = from
+            + body
+                .get(from..)?
+                .iter()
+                .position(|&b| b == b']' || b == b'\r')?;
+        if body.get(at..at + CDATA_CLOSE.len())? == CDATA_CLOSE {
+            return Some(at);
+        }
+        if body.get(at) == Some(&b'\r') {
+            return None;
+        }
+        from = at + 1;
     }
 }
 
@@ -230,6 +291,8 @@ mod tests {
             "<xml/>",
             "<xml>text only</xml>",
             "<xml><A><![CDATA[]]></A><A><![CDATA[<b>&amp;</b>]]></A></xml>",
+            "<xml><1a>x</1a><-b/><.c></.c><d:e>]]&gt;></d:e><F>\t</F></xml>",
+            "<xml><A>x<![CDATA[y]]>z</A><B><![CDATA[a]]]]><![CDATA[>b]]></B></xml>",
         ] {
             same_as_quick_xml(input);
         }
