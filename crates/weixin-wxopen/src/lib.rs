@@ -12,6 +12,26 @@
 //!
 //! The push pipeline, customer-service and media APIs are `weixin_mp`'s, shared with Official
 //! Accounts. See `docs/mini-program.md` for complete examples.
+//!
+//! # Example
+//!
+//! A JSON push (the data format Senparc cannot read) parsed into the typed model; the 64-bit
+//! `MsgId` is exact, never rounded through a float:
+//!
+//! ```
+//! use weixin_crypto::EnvelopeFormat;
+//! use weixin_mp::PushMessage;
+//! use weixin_wxopen::WxMessage;
+//!
+//! let body = r#"{"ToUserName":"gh_1","FromUserName":"o_user","CreateTime":1700000000,
+//!                "MsgType":"text","Content":"hello","MsgId":23137814451245235}"#;
+//! let WxMessage::Text(text) = WxMessage::parse(body, EnvelopeFormat::Json)? else {
+//!     panic!("a text message");
+//! };
+//! assert_eq!(text.content, "hello");
+//! assert_eq!(text.header.msg_id, Some(23_137_814_451_245_235));
+//! # Ok::<_, weixin_mp::ParseError>(())
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod api;

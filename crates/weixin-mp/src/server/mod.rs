@@ -1,5 +1,5 @@
 //! Server adapters: the pipeline as a [`tower::Service`] ([`PushService`]) and, with the
-//! `axum` feature, as an axum [`Router`](::axum::Router) ([`router`]).
+//! `axum` feature, as an axum `Router` (`router(pipeline, path)`).
 //!
 //! Both read the body with the pipeline's size limit enforced while reading (a larger body is
 //! answered with 413 as soon as the limit is passed, without reading the rest).
