@@ -63,7 +63,9 @@
 //!   store replaces it with a fresh context (empty records, `storage` reset to its default)
 //!   and calls the handler with the expired context, including its records and storage.
 //! * The replacement is a compare-and-swap (`update`) or compare-and-delete (`load`) on the
-//!   exact bytes read, and the handler is called only by the caller whose write succeeded, so
+//!   exact bytes read (for [`ContextStore::load_versioned`], by the compare-and-swap of the
+//!   [`ContextStore::save_versioned`] that follows), and the handler is called only by the
+//!   caller whose write succeeded, so
 //!   it runs **once** per expiry even when several servers see the expired context at the same
 //!   time. It runs synchronously inside that call, after the write; spawn a task from it for
 //!   slow work.
@@ -110,5 +112,5 @@ pub use dedup::{
 };
 pub use error::Error;
 pub use expiry::{DEFAULT_EXPIRY, DEFAULT_RETENTION};
-pub use store::{CONTEXT_KEY_KIND, ContextStore};
+pub use store::{CONTEXT_KEY_KIND, ContextStore, ContextVersion};
 pub use weixin_core::clock::{Clock, ManualClock, SystemClock};

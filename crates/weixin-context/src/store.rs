@@ -69,6 +69,25 @@ impl<Req, Resp, S> fmt::Debug for ContextStore<Req, Resp, S> {
     }
 }
 
+/// The exact stored bytes a context was read from, returned by
+/// [`ContextStore::load_versioned`] and consumed by [`ContextStore::save_versioned`].
+///
+/// It also carries the expired context the read found, if any, so that the save which
+/// replaces it hands it to the expiry handler.
+pub struct ContextVersion<Req, Resp, S = serde_json::Value> {
+    bytes: Option<Vec<u8>>,
+    expired: Option<MessageContext<Req, Resp, S>>,
+}
+
+impl<Req, Resp, S> fmt::Debug for ContextVersion<Req, Resp, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContextVersion")
+            .field("stored_len", &self.bytes.as_ref().map(Vec::len))
+            .field("replaces_expired", &self.expired.is_some())
+            .finish()
+    }
+}
+
 /// What a read found.
 enum Loaded<Req, Resp, S> {
     /// No entry (never written, removed, or its TTL ran out).
@@ -169,6 +188,83 @@ where
             key,
             attempts: self.max_attempts,
         })
+    }
+
+    /// Reads a user's context together with its [`ContextVersion`], for a later
+    /// [`save_versioned`](Self::save_versioned): one cache read and one decode, where
+    /// [`load`](Self::load) followed by [`update`](Self::update) costs two of each.
+    ///
+    /// Returns a fresh context when there is none, when the stored one does not decode, or when
+    /// it has expired. Unlike [`load`](Self::load), an expired context is **not** deleted here:
+    /// it travels in the version, and the `save_versioned` that replaces it hands it to the
+    /// expiry handler (if nothing is saved, the next access finds it expired again).
+    ///
+    /// # Errors
+    /// [`Error::Cache`].
+    pub async fn load_versioned(
+        &self,
+        appid: &str,
+        openid: &str,
+    ) -> Result<(MessageContext<Req, Resp, S>, ContextVersion<Req, Resp, S>), Error> {
+        let key = self.cache_key(appid, openid);
+        let bytes = self.cache.get(&key).await?;
+        let now = self.clock.now_ms();
+        let (ctx, expired) = match self.decode(&key, appid, openid, bytes.as_deref(), now) {
+            Loaded::Absent | Loaded::Undecodable => (self.fresh(appid, openid, now), None),
+            Loaded::Live(ctx) => (ctx, None),
+            Loaded::Expired(old) => (self.fresh(appid, openid, now), Some(old)),
+        };
+        Ok((ctx, ContextVersion { bytes, expired }))
+    }
+
+    /// Saves `ctx` (a context from [`load_versioned`](Self::load_versioned), changed by the
+    /// caller) if the stored bytes are still those of `version`: one encode and one
+    /// compare-and-swap. The context is trimmed to [`max_records`](Self::max_records), stamped
+    /// active now and saved with the sliding TTL.
+    ///
+    /// When another task or server wrote the context in between, the swap fails and the
+    /// change is made again on the current value with [`update`](Self::update), which calls
+    /// `reapply` (possibly more than once): it must redo, on the context it is given, the
+    /// change the caller made to `ctx`.
+    ///
+    /// # Errors
+    /// As [`update`](Self::update).
+    pub async fn save_versioned<F>(
+        &self,
+        appid: &str,
+        openid: &str,
+        version: ContextVersion<Req, Resp, S>,
+        mut ctx: MessageContext<Req, Resp, S>,
+        reapply: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(&mut MessageContext<Req, Resp, S>) + Send,
+    {
+        let key = self.cache_key(appid, openid);
+        let now = self.clock.now_ms();
+        ctx.trim();
+        ctx.touch(now);
+        let new = codec::encode(&ctx).map_err(|source| Error::Serialize {
+            key: key.clone(),
+            source,
+        })?;
+        drop(ctx);
+        if self
+            .cache
+            .compare_and_swap(
+                &key,
+                version.bytes.as_deref(),
+                &new,
+                Some(self.policy.ttl()),
+            )
+            .await?
+        {
+            if let Some(old) = version.expired {
+                self.policy.notify(old);
+            }
+            return Ok(());
+        }
+        self.update(appid, openid, reapply).await
     }
 
     /// Read–modify–write of a user's context, without losing concurrent writes.

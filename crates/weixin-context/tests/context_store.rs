@@ -340,3 +340,76 @@ async fn typed_storage_round_trips() {
     let ctx = store.load(APP, USER).await.unwrap();
     assert_eq!(ctx.storage().items, ["tea", "cake"]);
 }
+
+#[tokio::test]
+async fn versioned_load_and_save_is_one_swap_when_nobody_raced() {
+    let store: Store = ContextStore::new(common::cache());
+    store.push_request(APP, USER, 1).await.unwrap();
+    let (mut ctx, version) = store.load_versioned(APP, USER).await.unwrap();
+    assert_eq!(ctx.requests().iter().copied().collect::<Vec<_>>(), [1]);
+    ctx.push_request(2);
+    ctx.push_response("two".to_owned());
+    let mut reapplied = 0;
+    store
+        .save_versioned(APP, USER, version, ctx, |_| reapplied += 1)
+        .await
+        .unwrap();
+    assert_eq!(reapplied, 0, "the swap on the loaded bytes succeeded");
+    let ctx = store.load(APP, USER).await.unwrap();
+    assert_eq!(ctx.requests().iter().copied().collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(ctx.last_response().map(String::as_str), Some("two"));
+}
+
+#[tokio::test]
+async fn versioned_save_after_a_concurrent_write_reapplies_on_the_current_value() {
+    let cache = common::cache();
+    let server_a: Store = ContextStore::new(Arc::clone(&cache));
+    let server_b: Store = ContextStore::new(Arc::clone(&cache));
+    let (mut ctx, version) = server_a.load_versioned(APP, USER).await.unwrap();
+    ctx.push_request(1);
+    // Server B writes between A's read and A's save.
+    server_b.push_request(APP, USER, 2).await.unwrap();
+    let mut reapplied = 0;
+    server_a
+        .save_versioned(APP, USER, version, ctx, |stored| {
+            reapplied += 1;
+            stored.push_request(1);
+        })
+        .await
+        .unwrap();
+    assert_eq!(reapplied, 1);
+    let ctx = server_a.load(APP, USER).await.unwrap();
+    assert_eq!(
+        ctx.requests().iter().copied().collect::<Vec<_>>(),
+        [2, 1],
+        "B's write is kept and A's change is applied after it"
+    );
+}
+
+#[tokio::test]
+async fn versioned_save_replacing_an_expired_context_fires_the_handler_once() {
+    let clock = ManualClock::new(START_MS);
+    let seen = Expired::default();
+    let store = store_with_handler(common::cache(), clock.clone(), &seen);
+    store.push_request(APP, USER, 1).await.unwrap();
+    clock.advance(Duration::from_secs(31 * 60));
+    let (mut ctx, version) = store.load_versioned(APP, USER).await.unwrap();
+    assert!(ctx.requests().is_empty(), "an expired context loads fresh");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing fires before the save"
+    );
+    ctx.push_request(2);
+    store
+        .save_versioned(APP, USER, version, ctx, |_| panic!("no race here"))
+        .await
+        .unwrap();
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].requests().iter().copied().collect::<Vec<_>>(), [1]);
+    }
+    let ctx = store.load(APP, USER).await.unwrap();
+    assert_eq!(ctx.requests().iter().copied().collect::<Vec<_>>(), [2]);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}

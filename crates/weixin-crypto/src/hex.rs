@@ -12,6 +12,15 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Lowercase hex of a 20-byte digest, on the stack.
+pub(crate) fn encode_array(bytes: &[u8; 20]) -> [u8; 40] {
+    let mut out = [0u8; 40];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0f)]]);
+    }
+    out
+}
+
 /// Decodes hex (either case). `None` if the length is odd or a character is not a hex digit.
 pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let bytes = s.as_bytes();
@@ -40,6 +49,11 @@ mod tests {
     #[test]
     fn round_trip() {
         assert_eq!(encode(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        let mut digest = [0u8; 20];
+        digest[0] = 0xab;
+        digest[19] = 0x0f;
+        let hex = encode_array(&digest);
+        assert_eq!(&hex[..], encode(&digest).as_bytes());
         assert_eq!(decode("000fABff"), Some(vec![0x00, 0x0f, 0xab, 0xff]));
         assert_eq!(decode("abc"), None);
         assert_eq!(decode("zz"), None);

@@ -70,6 +70,7 @@ pub mod jssdk;
 pub mod msg_crypt;
 pub mod open_data;
 mod padding;
+mod random_pool;
 pub mod session_sig;
 pub mod signature;
 

@@ -196,16 +196,20 @@ impl MsgCrypt {
     /// [`CryptoError::AppIdMismatch`], [`CryptoError::NotUtf8`]. When both keys fail, the
     /// current key's error is returned.
     pub fn decrypt_unverified(&self, encrypt: &str) -> Result<Decrypted> {
-        let ciphertext = LENIENT
-            .decode(encrypt)
-            .map_err(|e| CryptoError::base64("Encrypt", e, false))?;
-        match decrypt_full_str(&self.key, &ciphertext, &self.appid) {
+        let decode = || {
+            LENIENT
+                .decode(encrypt)
+                .map_err(|e| CryptoError::base64("Encrypt", e, false))
+        };
+        // Decrypted in place: the buffer the base64 decoder filled becomes the message.
+        match decrypt_full_str(&self.key, decode()?, &self.appid) {
             Ok(message) => Ok(Decrypted {
                 message,
                 key_slot: KeySlot::Current,
             }),
             Err(err) => match &self.previous_key {
-                Some(previous) => decrypt_full_str(previous, &ciphertext, &self.appid)
+                // The first attempt consumed the ciphertext; decoding again is the rare path.
+                Some(previous) => decrypt_full_str(previous, decode()?, &self.appid)
                     .map(|message| Decrypted {
                         message,
                         key_slot: KeySlot::Previous,
@@ -291,13 +295,16 @@ impl MsgCrypt {
 }
 
 /// 16 random characters from `[A-Za-z0-9]`, like the official samples' `getRandomStr`.
+///
+/// The bytes come from the OS random number generator through a per-thread buffer
+/// ([`crate::random_pool`]) instead of one system call per reply.
 fn random_prefix() -> Result<[u8; 16]> {
     const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut out = [0u8; 16];
     let mut filled = 0;
-    let mut pool = [0u8; 32];
+    let mut pool = [0u8; 24];
     while filled < out.len() {
-        getrandom::fill(&mut pool).map_err(CryptoError::random)?;
+        crate::random_pool::fill(&mut pool)?;
         // 248 = 4 * 62: reject the top bytes so the choice is unbiased.
         for &b in pool.iter().filter(|&&b| b < 248) {
             if let Some(slot) = out.get_mut(filled) {
@@ -342,29 +349,39 @@ fn encrypt_full_str(
     Ok(STANDARD.encode(ciphertext))
 }
 
-/// Decrypts, unpads (1..=32) and splits a FullStr, checking the appid.
-fn decrypt_full_str(key: &EncodingAesKey, ciphertext: &[u8], appid: &str) -> Result<String> {
+/// Decrypts `buf` in place, unpads (1..=32) and splits the FullStr, checking the appid; the
+/// message is moved to the front of `buf`, which becomes the returned `String`.
+fn decrypt_full_str(key: &EncodingAesKey, mut buf: Vec<u8>, appid: &str) -> Result<String> {
     let field = "Encrypt";
-    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
-        return Err(CryptoError::CiphertextLength {
-            field,
-            len: ciphertext.len(),
-        });
+    let len = buf.len();
+    if buf.is_empty() || !len.is_multiple_of(16) {
+        return Err(CryptoError::CiphertextLength { field, len });
     }
-    let mut buf = ciphertext.to_vec();
     let iv = key.iv();
     let plaintext = Aes256CbcDec::new(key.as_bytes().into(), &iv.into())
         .decrypt_padded::<NoPadding>(&mut buf)
-        .map_err(|_| CryptoError::CiphertextLength {
-            field,
-            len: ciphertext.len(),
-        })?;
+        .map_err(|_| CryptoError::CiphertextLength { field, len })?;
     let content = padding::unpad(plaintext, PAD_BLOCK, field)?;
-    parse_full_str(content, appid)
+    let range = message_range(content, appid)?;
+    let mut message = buf;
+    message.truncate(range.end);
+    message.drain(..range.start);
+    String::from_utf8(message)
+        .map_err(|e| CryptoError::not_utf8("decrypted message", e.utf8_error()))
 }
 
-/// Splits `random(16) ‖ be_u32(len) ‖ msg ‖ appid`.
+/// Splits `random(16) ‖ be_u32(len) ‖ msg ‖ appid` into a `String` (tests).
+#[cfg(test)]
 fn parse_full_str(content: &[u8], expected_appid: &str) -> Result<String> {
+    let range = message_range(content, expected_appid)?;
+    let msg = std::str::from_utf8(&content[range])
+        .map_err(|e| CryptoError::not_utf8("decrypted message", e))?;
+    Ok(msg.to_owned())
+}
+
+/// Where the message lies in `random(16) ‖ be_u32(len) ‖ msg ‖ appid`, after checking the
+/// length field and the appid.
+fn message_range(content: &[u8], expected_appid: &str) -> Result<std::ops::Range<usize>> {
     let (Some(len_bytes), Some(rest)) = (content.get(16..HEADER_LEN), content.get(HEADER_LEN..))
     else {
         return Err(CryptoError::PlaintextTooShort { len: content.len() });
@@ -379,16 +396,14 @@ fn parse_full_str(content: &[u8], expected_appid: &str) -> Result<String> {
             available: rest.len(),
         });
     }
-    let (msg, found_appid) = rest.split_at(msg_len);
+    let found_appid = rest.get(msg_len..).unwrap_or_default();
     if found_appid != expected_appid.as_bytes() {
         return Err(CryptoError::AppIdMismatch {
             expected: expected_appid.to_owned(),
             found: String::from_utf8_lossy(found_appid).into_owned(),
         });
     }
-    let msg =
-        std::str::from_utf8(msg).map_err(|e| CryptoError::not_utf8("decrypted message", e))?;
-    Ok(msg.to_owned())
+    Ok(HEADER_LEN..HEADER_LEN + msg_len)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 
 use subtle::ConstantTimeEq;
 
-use crate::digest::sha1_hex;
+use crate::digest::{sha1_hex, sha1_hex_array};
 use crate::error::{CryptoError, Result, SignatureKind};
 
 /// `sha1(concat(sort(parts)))` as lowercase hex.
@@ -19,6 +19,18 @@ pub fn sha1_sorted(parts: &[&str]) -> String {
     sorted.sort_unstable();
     let bytes: Vec<&[u8]> = sorted.iter().map(|s| s.as_bytes()).collect();
     sha1_hex(&bytes)
+}
+
+/// [`sha1_sorted`] of a fixed number of parts, without allocating: the parts are sorted in
+/// place and hashed one after the other (no joined string).
+pub(crate) fn sha1_sorted_array<const N: usize>(mut parts: [&str; N]) -> [u8; 40] {
+    parts.sort_unstable();
+    sha1_hex_array(&parts.map(str::as_bytes))
+}
+
+/// Lowercase hex bytes as a `String` (they are ASCII).
+fn hex_string(hex: [u8; 40]) -> String {
+    hex.iter().copied().map(char::from).collect()
 }
 
 /// The plain signature `sha1(sort([token, timestamp, nonce]))`.
@@ -31,19 +43,32 @@ pub fn sha1_sorted(parts: &[&str]) -> String {
 /// );
 /// ```
 pub fn signature(token: &str, timestamp: &str, nonce: &str) -> String {
-    sha1_sorted(&[token, timestamp, nonce])
+    hex_string(sha1_sorted_array([token, timestamp, nonce]))
 }
 
 /// The encrypted-push signature `sha1(sort([token, timestamp, nonce, encrypt]))`.
 pub fn msg_signature(token: &str, timestamp: &str, nonce: &str, encrypt: &str) -> String {
-    sha1_sorted(&[token, timestamp, nonce, encrypt])
+    hex_string(sha1_sorted_array([token, timestamp, nonce, encrypt]))
 }
 
 /// Compares a locally computed lowercase hex digest with a received one in constant time.
 /// The received value may use either case.
 pub fn hex_eq(computed: &str, received: &str) -> bool {
-    let received = received.to_ascii_lowercase();
-    bool::from(computed.as_bytes().ct_eq(received.as_bytes()))
+    hex_bytes_eq(computed.as_bytes(), received.as_bytes())
+}
+
+/// [`hex_eq`] on bytes, without allocating: constant time in the contents (the length is
+/// public).
+fn hex_bytes_eq(computed: &[u8], received: &[u8]) -> bool {
+    if computed.len() != received.len() {
+        return false;
+    }
+    // OR of the byte differences (no data-dependent branch), then one constant-time test.
+    let diff = computed
+        .iter()
+        .zip(received)
+        .fold(0u8, |diff, (&c, &r)| diff | (c ^ r.to_ascii_lowercase()));
+    bool::from(diff.ct_eq(&0))
 }
 
 /// Checks the plain `signature` query parameter.
@@ -51,7 +76,10 @@ pub fn hex_eq(computed: &str, received: &str) -> bool {
 /// # Errors
 /// [`CryptoError::SignatureMismatch`] with [`SignatureKind::Signature`].
 pub fn verify_signature(token: &str, timestamp: &str, nonce: &str, received: &str) -> Result<()> {
-    if hex_eq(&signature(token, timestamp, nonce), received) {
+    if hex_bytes_eq(
+        &sha1_sorted_array([token, timestamp, nonce]),
+        received.as_bytes(),
+    ) {
         Ok(())
     } else {
         Err(CryptoError::SignatureMismatch {
@@ -71,7 +99,10 @@ pub fn verify_msg_signature(
     encrypt: &str,
     received: &str,
 ) -> Result<()> {
-    if hex_eq(&msg_signature(token, timestamp, nonce, encrypt), received) {
+    if hex_bytes_eq(
+        &sha1_sorted_array([token, timestamp, nonce, encrypt]),
+        received.as_bytes(),
+    ) {
         Ok(())
     } else {
         Err(CryptoError::SignatureMismatch {
@@ -91,5 +122,16 @@ mod tests {
         assert!(!hex_eq("abcdef", "abcde"));
         assert!(!hex_eq("abcdef", ""));
         assert!(!hex_eq("abcdef", "abcdee"));
+        assert!(!hex_eq("abcdef", "abcdeF0"));
+    }
+
+    #[test]
+    fn fixed_arity_matches_the_slice_form() {
+        let parts = ["zeta", "alpha", "", "Mid"];
+        assert_eq!(hex_string(sha1_sorted_array(parts)), sha1_sorted(&parts),);
+        assert_eq!(
+            msg_signature("t", "1", "n", "e"),
+            sha1_sorted(&["n", "e", "1", "t"])
+        );
     }
 }

@@ -14,6 +14,25 @@ use weixin_core::cache::{Cache, CacheKey};
 use crate::Error;
 use weixin_core::backoff::{Backoff, random_u64};
 
+/// A claim mark unique to this claim: `F`, a random number drawn once per process, and a
+/// per-process counter, in hex. Unique across servers like a fresh random number per claim,
+/// without a `getrandom` system call per push.
+fn new_mark() -> Vec<u8> {
+    use std::io::Write as _;
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static PROCESS: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let process = *PROCESS.get_or_init(random_u64);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut mark = Vec::with_capacity(33);
+    mark.push(IN_FLIGHT);
+    // Writing into a Vec cannot fail.
+    let _ = write!(mark, "{process:016x}{n:016x}");
+    mark
+}
+
 /// The cache key kind of dedup entries: `{prefix}:dedup:{appid}:msg:{id}` or
 /// `{prefix}:dedup:{appid}:evt:{from}:{create_time}:{event}`.
 pub const DEDUP_KEY_KIND: &str = "dedup";
@@ -155,9 +174,7 @@ impl Deduplicator {
     /// [`Begin::InFlight`] or, once completed, [`Begin::Done`] with the stored reply.
     pub async fn begin(&self, key: &DedupKey) -> Result<Begin, Error> {
         let cache_key = self.cache_key(key);
-        let mut mark = Vec::with_capacity(17);
-        mark.push(IN_FLIGHT);
-        mark.extend_from_slice(format!("{:016x}", random_u64()).as_bytes());
+        let mark = new_mark();
         for _ in 0..BEGIN_RACES {
             if self.cache.add(&cache_key, &mark, self.ttl).await? {
                 return Ok(Begin::First(DedupTicket {
@@ -238,5 +255,19 @@ impl Deduplicator {
                 key: cache_key.to_owned(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_distinct_in_flight_marks() {
+        let (a, b) = (new_mark(), new_mark());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 33);
+        assert_eq!(a.first(), Some(&IN_FLIGHT));
+        assert_eq!(a[1..17], b[1..17], "one process part per process");
     }
 }

@@ -125,15 +125,20 @@ async fn run_handler<M: PushMessage, H: PushHandler<M>>(
     deadline: Instant,
 ) -> PushResponse {
     let openid = message.meta().from_user.to_owned();
-    let mut context = match &inner.contexts {
-        Some(store) => match store.load(&inner.appid, &openid).await {
-            Ok(context) => context,
+    // One read and one decode: the version lets the save swap against exactly these bytes.
+    let (mut context, version) = match &inner.contexts {
+        Some(store) => match store.load_versioned(&inner.appid, &openid).await {
+            Ok((context, version)) => (context, Some(version)),
             Err(error) => {
                 tracing::warn!(appid = %inner.appid, %error, "context unavailable; using a fresh one");
-                MessageContext::new(&*inner.appid, &*openid, now_ms, inner.max_records)
+                let fresh = MessageContext::new(&*inner.appid, &*openid, now_ms, inner.max_records);
+                (fresh, None)
             }
         },
-        None => MessageContext::new(&*inner.appid, &*openid, now_ms, inner.max_records.max(1)),
+        None => (
+            MessageContext::new(&*inner.appid, &*openid, now_ms, inner.max_records.max(1)),
+            None,
+        ),
     };
     let storage_before = inner.contexts.as_ref().map(|_| context.storage().clone());
     context.push_request(message.clone());
@@ -167,7 +172,8 @@ async fn run_handler<M: PushMessage, H: PushHandler<M>>(
                     let (result, cx, message) = future.await;
                     match result {
                         Ok(reply) => {
-                            save_context(&inner, &message, &reply, &cx, storage_before).await
+                            save_context(&inner, &message, &reply, cx, version, storage_before)
+                                .await
                         }
                         Err(error) => log_handler_error(&inner, &message, &*error),
                     }
@@ -185,7 +191,7 @@ async fn run_handler<M: PushMessage, H: PushHandler<M>>(
             return PushResponse::error(StatusCode::INTERNAL_SERVER_ERROR, "handler error");
         }
     };
-    save_context(inner, &message, &reply, &cx, storage_before).await;
+    save_context(inner, &message, &reply, cx, version, storage_before).await;
     render(inner, &message, &reply, opened, inner.clock.now_ms() / 1000)
 }
 
@@ -205,13 +211,16 @@ fn log_handler_error<M: PushMessage, H: PushHandler<M>>(
     );
 }
 
-/// Saves the request, the reply and (if the handler changed it) the storage, re-applying
-/// them on a fresh read when a concurrent push of the same user wrote first.
+/// Saves the handler's context plus the reply with one compare-and-swap against the bytes
+/// loaded (when the load worked); when a concurrent push of the same user wrote first, the
+/// request, the reply and (if the handler changed it) the storage are re-applied on a fresh
+/// read.
 async fn save_context<M: PushMessage, H: PushHandler<M>>(
     inner: &Inner<M, H>,
     message: &M,
     reply: &H::Reply,
-    cx: &HandlerContext<M, H::Reply>,
+    cx: HandlerContext<M, H::Reply>,
+    version: Option<weixin_context::ContextVersion<M, H::Reply>>,
     storage_before: Option<serde_json::Value>,
 ) {
     let (Some(store), Some(before)) = (&inner.contexts, storage_before) else {
@@ -219,15 +228,23 @@ async fn save_context<M: PushMessage, H: PushHandler<M>>(
     };
     let storage = (cx.storage() != &before).then(|| cx.storage().clone());
     let openid = message.meta().from_user;
-    let result = store
-        .update(&inner.appid, openid, |stored| {
-            stored.push_request(message.clone());
-            stored.push_response(reply.clone());
-            if let Some(storage) = &storage {
-                stored.set_storage(storage.clone());
-            }
-        })
-        .await;
+    let reapply = |stored: &mut MessageContext<M, H::Reply>| {
+        stored.push_request(message.clone());
+        stored.push_response(reply.clone());
+        if let Some(storage) = &storage {
+            stored.set_storage(storage.clone());
+        }
+    };
+    let result = match version {
+        Some(version) => {
+            let mut context = cx.into_context();
+            context.push_response(reply.clone());
+            store
+                .save_versioned(&inner.appid, openid, version, context, reapply)
+                .await
+        }
+        None => store.update(&inner.appid, openid, reapply).await,
+    };
     if let Err(error) = result {
         tracing::warn!(appid = %inner.appid, openid, %error, "could not save the message context");
     }
