@@ -171,3 +171,28 @@ async fn retry_during_a_long_run_gets_success_at_its_deadline() {
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(handler.runs(), 1);
 }
+
+/// A server claimed the push and died (kill -9) before answering: its in-flight mark stays.
+/// WeChat's retry on another server must not be answered `success` (that would lose the
+/// push); it gets 503 at its deadline, so WeChat retries and the push at worst fails cleanly.
+#[tokio::test(start_paused = true)]
+async fn retry_of_a_push_whose_server_died_is_503_not_success() {
+    use weixin_context::{Begin, DedupKey, Deduplicator};
+
+    let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
+    // The dead server's claim, made exactly as its pipeline would have made it.
+    let dead = Deduplicator::new(Arc::clone(&cache));
+    let key = DedupKey::from_parts(APPID, Some(77), "oUser", 1_700_000_000, None);
+    assert!(matches!(dead.begin(&key).await.unwrap(), Begin::First(_)));
+
+    let handler = Arc::new(TestHandler::default());
+    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
+        .cache(cache)
+        .deadline(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let response = pipeline.handle(push("hi", 77)).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_ne!(response.body(), "success");
+    assert_eq!(handler.runs(), 0, "the other server's claim is respected");
+}

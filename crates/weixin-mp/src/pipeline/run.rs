@@ -76,10 +76,23 @@ pub(crate) async fn push<M: PushMessage, H: PushHandler<M>>(
                     match dedup.wait_done(&key, left).await {
                         Ok(Wait::Done(stored)) => return wire::decode(stored),
                         Ok(Wait::Vacant) => continue,
-                        Ok(Wait::TimedOut) => return PushResponse::success(),
+                        // A live first run always stores its answer by its own deadline,
+                        // which comes before ours. Still in flight now means its server died
+                        // (or is stuck): answering `success` would lose the push, so answer
+                        // 503 and let WeChat retry (the push fails cleanly at worst).
+                        Ok(Wait::TimedOut) => {
+                            tracing::warn!(appid = %inner.appid, "push still in flight elsewhere at the deadline; answering 503");
+                            return PushResponse::error(
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                "the first delivery of this push is still in flight",
+                            );
+                        }
                         Err(error) => {
-                            tracing::warn!(appid = %inner.appid, %error, "dedup wait failed; answering success");
-                            return PushResponse::success();
+                            tracing::warn!(appid = %inner.appid, %error, "dedup wait failed; answering 503");
+                            return PushResponse::error(
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                "could not read the state of this push",
+                            );
                         }
                     }
                 }
