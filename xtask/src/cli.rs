@@ -11,9 +11,9 @@ Usage: cargo xtask <COMMAND> [OPTIONS]
 Commands:
   test    fmt, clippy and docs, then every test against throwaway redis-server and memcached
   fuzz    run every cargo-fuzz target under fuzz/ for a while (needs nightly)
-  demo    (not available yet)
-  bench   (not available yet)
-  chaos   (not available yet)
+  demo    the sample app against the WeChat simulator: a scripted conversation, transcript
+  bench   benchmarks of issue 9 side by side with the peers; rewrites docs/benchmarks.md
+  chaos   three sample apps, one Redis, the simulator with faults: kills, outages, a table
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
 ";
@@ -57,8 +57,63 @@ Options:
   -h, --help    print this help
 ";
 
-/// Subcommands that are planned but not implemented yet.
-const NOT_YET: [&str; 3] = ["demo", "bench", "chaos"];
+/// Usage of `cargo xtask demo`.
+pub(crate) const DEMO_USAGE: &str = "\
+Usage: cargo xtask demo [--cache URL]
+
+Builds the sample app (`cargo build -p wxopen-sample --bins --features redis,memcached`), then
+runs target/debug/wxopen-demo: it starts the WeChat simulator and the sample app on free ports,
+drives a scripted conversation (URL verification, entering the chat, texts in XML and JSON in
+safe mode, an image, a retried push, login, decrypt, a WebSocket echo, a token expiry),
+prints the transcript and stops the app with SIGTERM. Exits with 0 only if every step behaved.
+
+Options:
+  --cache URL   the app's WEIXIN_CACHE: memory (default), redis://HOST:PORT or
+                memcache://HOST:PORT
+  -h, --help    print this help
+";
+
+/// Usage of `cargo xtask bench`.
+pub(crate) const BENCH_USAGE: &str = "\
+Usage: cargo xtask bench [--quick]
+
+Builds crates/weixin-bench (and the sample app) in release mode, then measures, side by side in
+one run: the wechatpy-equivalent steps in Rust and in wechatpy (PyPI, in target/bench-venv), the
+crypto and the parse alone, the whole push pipeline in process; the HTTP callback under wrk
+(installed with apt-get when missing) against an empty axum handler, with the memory cache and
+with Redis, and the Node `wechat` middleware (npm, in target/bench-node); token contention
+(4 processes x 250 calls, Redis, the simulator); and the context store's memory per user.
+Prints the table and rewrites docs/benchmarks.md. Parts that cannot run are reported as
+`not run: <reason>`.
+
+Options:
+  --quick       short loops, smaller pools, 100,000 users instead of 1,000,000
+  -h, --help    print this help
+
+Environment:
+  WEIXIN_XTASK_NO_INSTALL=1   never install packages; fail with the command to run instead
+";
+
+/// Usage of `cargo xtask chaos`.
+pub(crate) const CHAOS_USAGE: &str = "\
+Usage: cargo xtask chaos [--minutes N]
+
+Builds the sample app and the chaos runner (`cargo build -p wxopen-sample -p weixin-chaos
+--bins --features wxopen-sample/redis,wxopen-sample/memcached`), then runs
+target/debug/weixin-chaos: three wxopen-sample processes sharing one redis-server (its own, on a
+free port, append-only), the WeChat simulator with faults (10% busy -1, 5% slow 1.2 s, 2%
+dropped connections, seeded), pushes from 500 users at 60/s with WeChat's retries spread
+round-robin over the instances. During the run one instance is killed with SIGKILL and
+restarted, Redis is killed and restarted 5 s later, and access tokens expire every 20 s. Prints
+the checks as a table; exits with 0 only if every check passed. Needs redis-server on PATH.
+
+Options:
+  --minutes N   minutes of load (default 3: 10,800 pushes)
+  -h, --help    print this help
+";
+
+/// Default minutes of load of `cargo xtask chaos`.
+const DEFAULT_CHAOS_MINUTES: u64 = 3;
 
 /// Default time per fuzz target, in seconds.
 const DEFAULT_FUZZ_SECONDS: u64 = 60;
@@ -72,8 +127,19 @@ pub(crate) enum Invocation {
     Test(TestOptions),
     /// `cargo xtask fuzz`.
     Fuzz(FuzzOptions),
-    /// A planned subcommand that does not exist yet.
-    NotYet(&'static str),
+    /// `cargo xtask bench`.
+    Bench(BenchOptions),
+    /// `cargo xtask demo`.
+    Demo(DemoOptions),
+    /// `cargo xtask chaos`.
+    Chaos(ChaosOptions),
+}
+
+/// Options of `cargo xtask chaos`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ChaosOptions {
+    /// Minutes of load.
+    pub(crate) minutes: u64,
 }
 
 /// Options of `cargo xtask test`.
@@ -92,6 +158,20 @@ pub(crate) struct FuzzOptions {
     pub(crate) seconds: u64,
     /// Targets to run; empty means all.
     pub(crate) targets: Vec<String>,
+}
+
+/// Options of `cargo xtask demo`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct DemoOptions {
+    /// `--cache URL`: the sample app's `WEIXIN_CACHE` (default: the demo's, `memory`).
+    pub(crate) cache: Option<String>,
+}
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct BenchOptions {
+    /// A short run (`--quick`).
+    pub(crate) quick: bool,
 }
 
 /// A command line that makes no sense; the caller prints it with `usage` and exits 2.
@@ -129,13 +209,13 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocati
         "-h" | "--help" | "help" => Ok(Invocation::Help(MAIN_USAGE)),
         "test" => parse_test(rest),
         "fuzz" => parse_fuzz(rest),
-        other => match NOT_YET.iter().find(|name| **name == other) {
-            Some(name) => Ok(Invocation::NotYet(name)),
-            None => Err(UsageError::new(
-                format!("unknown command `{other}`"),
-                MAIN_USAGE,
-            )),
-        },
+        "bench" => parse_bench(rest),
+        "demo" => parse_demo(rest),
+        "chaos" => parse_chaos(rest),
+        other => Err(UsageError::new(
+            format!("unknown command `{other}`"),
+            MAIN_USAGE,
+        )),
     }
 }
 
@@ -194,6 +274,82 @@ fn parse_fuzz(args: &[String]) -> Result<Invocation, UsageError> {
         }
     }
     Ok(Invocation::Fuzz(options))
+}
+
+fn parse_demo(args: &[String]) -> Result<Invocation, UsageError> {
+    let mut options = DemoOptions { cache: None };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Invocation::Help(DEMO_USAGE)),
+            "--cache" => {
+                let value = args
+                    .next()
+                    .ok_or_else(|| UsageError::new("`--cache` needs a URL", DEMO_USAGE))?;
+                options.cache = Some(value.clone());
+            }
+            other if other.starts_with("--cache=") => {
+                options.cache = Some(other["--cache=".len()..].to_owned());
+            }
+            other => {
+                return Err(UsageError::new(
+                    format!("unexpected argument `{other}`"),
+                    DEMO_USAGE,
+                ));
+            }
+        }
+    }
+    Ok(Invocation::Demo(options))
+}
+
+fn parse_bench(args: &[String]) -> Result<Invocation, UsageError> {
+    let mut options = BenchOptions { quick: false };
+    for arg in args {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Invocation::Help(BENCH_USAGE)),
+            "--quick" => options.quick = true,
+            other => {
+                return Err(UsageError::new(
+                    format!("unexpected argument `{other}`"),
+                    BENCH_USAGE,
+                ));
+            }
+        }
+    }
+    Ok(Invocation::Bench(options))
+}
+
+fn parse_chaos(args: &[String]) -> Result<Invocation, UsageError> {
+    let mut options = ChaosOptions {
+        minutes: DEFAULT_CHAOS_MINUTES,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "-h" | "--help" => return Ok(Invocation::Help(CHAOS_USAGE)),
+            "--minutes" => args
+                .next()
+                .ok_or_else(|| UsageError::new("`--minutes` needs a number", CHAOS_USAGE))?
+                .as_str(),
+            other if other.starts_with("--minutes=") => &other["--minutes=".len()..],
+            other => {
+                return Err(UsageError::new(
+                    format!("unexpected argument `{other}`"),
+                    CHAOS_USAGE,
+                ));
+            }
+        };
+        options.minutes = match value.parse::<u64>() {
+            Ok(minutes) if minutes > 0 => minutes,
+            _ => {
+                return Err(UsageError::new(
+                    format!("`--minutes` wants a whole number above 0, not `{value}`"),
+                    CHAOS_USAGE,
+                ));
+            }
+        };
+    }
+    Ok(Invocation::Chaos(options))
 }
 
 fn parse_seconds(value: &str) -> Result<u64, UsageError> {
@@ -271,12 +427,74 @@ mod tests {
     }
 
     #[test]
-    fn later_commands_are_not_available_yet() {
-        assert_eq!(parse_str(&["demo"]), Ok(Invocation::NotYet("demo")));
+    fn bench_options() {
         assert_eq!(
-            parse_str(&["chaos", "--x"]),
-            Ok(Invocation::NotYet("chaos"))
+            parse_str(&["bench"]),
+            Ok(Invocation::Bench(BenchOptions { quick: false }))
         );
+        assert_eq!(
+            parse_str(&["bench", "--quick"]),
+            Ok(Invocation::Bench(BenchOptions { quick: true }))
+        );
+        assert_eq!(
+            parse_str(&["bench", "-h"]),
+            Ok(Invocation::Help(BENCH_USAGE))
+        );
+        let err = parse_str(&["bench", "--slow"]).unwrap_err();
+        assert!(err.message.contains("--slow"), "{}", err.message);
+        assert_eq!(err.usage, BENCH_USAGE);
+    }
+
+    #[test]
+    fn demo_options() {
+        assert_eq!(
+            parse_str(&["demo"]),
+            Ok(Invocation::Demo(DemoOptions { cache: None }))
+        );
+        assert_eq!(
+            parse_str(&["demo", "--cache", "redis://127.0.0.1:6379"]),
+            Ok(Invocation::Demo(DemoOptions {
+                cache: Some("redis://127.0.0.1:6379".into())
+            }))
+        );
+        assert_eq!(
+            parse_str(&["demo", "--cache=memory"]),
+            Ok(Invocation::Demo(DemoOptions {
+                cache: Some("memory".into())
+            }))
+        );
+        assert_eq!(parse_str(&["demo", "-h"]), Ok(Invocation::Help(DEMO_USAGE)));
+        assert!(parse_str(&["demo", "--cache"]).is_err());
+        let err = parse_str(&["demo", "--fast"]).unwrap_err();
+        assert_eq!(err.usage, DEMO_USAGE);
+    }
+
+    #[test]
+    fn chaos_options() {
+        assert_eq!(
+            parse_str(&["chaos"]),
+            Ok(Invocation::Chaos(ChaosOptions { minutes: 3 }))
+        );
+        assert_eq!(
+            parse_str(&["chaos", "--minutes", "5"]),
+            Ok(Invocation::Chaos(ChaosOptions { minutes: 5 }))
+        );
+        assert_eq!(
+            parse_str(&["chaos", "--minutes=1"]),
+            Ok(Invocation::Chaos(ChaosOptions { minutes: 1 }))
+        );
+        assert_eq!(
+            parse_str(&["chaos", "-h"]),
+            Ok(Invocation::Help(CHAOS_USAGE))
+        );
+        assert!(parse_str(&["chaos", "--minutes"]).is_err());
+        assert!(parse_str(&["chaos", "--minutes", "0"]).is_err());
+        let err = parse_str(&["chaos", "--x"]).unwrap_err();
+        assert_eq!(err.usage, CHAOS_USAGE);
+    }
+
+    #[test]
+    fn unknown_commands_are_refused() {
         let err = parse_str(&["deploy"]).unwrap_err();
         assert!(err.message.contains("deploy"));
     }

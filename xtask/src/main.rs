@@ -5,7 +5,11 @@
 //! throwaway servers of `cargo xtask test` are always dropped (and their processes stopped).
 #![forbid(unsafe_code)]
 
+mod bench;
+mod bench_cmd;
+mod chaos_cmd;
 mod cli;
+mod demo_cmd;
 mod fuzz_cmd;
 mod fuzz_output;
 mod install;
@@ -19,7 +23,7 @@ use std::process::ExitCode;
 
 use cli::Invocation;
 
-/// Exit code for a command line that makes no sense, or a command that does not exist yet.
+/// Exit code for a command line that makes no sense.
 const USAGE_EXIT: u8 = 2;
 
 fn main() -> ExitCode {
@@ -31,12 +35,9 @@ fn main() -> ExitCode {
         }
         Ok(Invocation::Test(options)) => test_cmd::run(&options),
         Ok(Invocation::Fuzz(options)) => fuzz_cmd::run(&options),
-        Ok(Invocation::NotYet(name)) => {
-            eprintln!(
-                "cargo xtask {name}: not available yet (planned; see the README). Available now: test, fuzz."
-            );
-            ExitCode::from(USAGE_EXIT)
-        }
+        Ok(Invocation::Bench(options)) => bench_cmd::run(&options),
+        Ok(Invocation::Demo(options)) => demo_cmd::run(&options),
+        Ok(Invocation::Chaos(options)) => chaos_cmd::run(&options),
         Err(err) => {
             eprintln!("error: {}\n\n{}", err.message, err.usage);
             ExitCode::from(USAGE_EXIT)
