@@ -64,6 +64,6 @@ pub use handler::{HandlerContext, HandlerError, PushHandler};
 pub use message::Message;
 pub use message_handler::{MessageHandler, Mp, MpContext};
 pub use pipeline::{Pipeline, PushConfig, PushRequest, PushResponse};
-pub use server::PushService;
 pub use push::{ParseError, PushMessage, PushMeta, PushReply, RenderedReply};
 pub use reply::Reply;
+pub use server::PushService;
