@@ -94,14 +94,14 @@ pub(crate) fn run(options: &BenchOptions) -> ExitCode {
         return ExitCode::FAILURE;
     }
 
-    let bench = match build(&root, "weixin-bench", &[]) {
+    let bench = match build("weixin-bench", &[]) {
         Ok(path) => path,
         Err(err) => {
             eprintln!("xtask bench: {err}");
             return ExitCode::FAILURE;
         }
     };
-    let sample = build(&root, SAMPLE, &["--features", "redis"]);
+    let sample = build(SAMPLE, &["--features", "redis"]);
     let ctx = Ctx {
         root,
         dir,
@@ -167,17 +167,14 @@ pub(crate) fn run(options: &BenchOptions) -> ExitCode {
 }
 
 /// `cargo build --release -p PACKAGE EXTRA`; returns `target/release/PACKAGE`.
-fn build(root: &Path, package: &str, extra: &[&str]) -> Result<PathBuf, String> {
+fn build(package: &str, extra: &[&str]) -> Result<PathBuf, String> {
     let mut command = process::cargo();
     command
         .args(["build", "--release", "-p", package])
         .args(extra);
     println!("xtask: {}", process::display(&command));
     process::run(&mut command)?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let binary = target.join("release").join(package);
+    let binary = process::built_binary("release", package);
     if binary.is_file() {
         Ok(binary)
     } else {

@@ -2,7 +2,6 @@
 //! exists (installing it like `cargo xtask test` does), and runs `weixin-chaos --minutes N`;
 //! its exit status is the result.
 
-use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use crate::cli::ChaosOptions;
@@ -37,9 +36,8 @@ pub(crate) fn run(options: &ChaosOptions) -> ExitCode {
         eprintln!("xtask chaos: {message}");
         return ExitCode::FAILURE;
     }
-    let debug = target_dir().join("debug");
-    let chaos = debug.join(format!("weixin-chaos{}", std::env::consts::EXE_SUFFIX));
-    let app = debug.join(format!("wxopen-sample{}", std::env::consts::EXE_SUFFIX));
+    let chaos = process::built_binary("debug", "weixin-chaos");
+    let app = process::built_binary("debug", "wxopen-sample");
     let mut command = Command::new(&chaos);
     command
         .current_dir(process::workspace_root())
@@ -49,30 +47,5 @@ pub(crate) fn run(options: &ChaosOptions) -> ExitCode {
     if let Some(redis) = redis {
         command.arg("--redis").arg(redis);
     }
-    match command.status() {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(status) => {
-            eprintln!("xtask chaos: the chaos run did not pass ({status})");
-            ExitCode::FAILURE
-        }
-        Err(err) => {
-            eprintln!("xtask chaos: could not start {}: {err}", chaos.display());
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/` in the workspace.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                process::workspace_root().join(dir)
-            }
-        }
-        None => process::workspace_root().join("target"),
-    }
+    process::run_to_exit_code(&mut command, "the chaos run")
 }

@@ -1,7 +1,6 @@
 //! `cargo xtask demo`: builds the sample app and runs its scripted conversation against the
 //! WeChat simulator (`wxopen-demo`), passing `--cache` through.
 
-use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use crate::cli::DemoOptions;
@@ -23,38 +22,11 @@ pub(crate) fn run(options: &DemoOptions) -> ExitCode {
         eprintln!("xtask demo: {message}");
         return ExitCode::FAILURE;
     }
-    let demo = target_dir()
-        .join("debug")
-        .join(format!("wxopen-demo{}", std::env::consts::EXE_SUFFIX));
+    let demo = process::built_binary("debug", "wxopen-demo");
     let mut command = Command::new(&demo);
     command.current_dir(process::workspace_root());
     if let Some(cache) = &options.cache {
         command.args(["--cache", cache]);
     }
-    match command.status() {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(status) => {
-            eprintln!("xtask demo: the demo did not pass ({status})");
-            ExitCode::FAILURE
-        }
-        Err(err) => {
-            eprintln!("xtask demo: could not start {}: {err}", demo.display());
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/` in the workspace.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                process::workspace_root().join(dir)
-            }
-        }
-        None => process::workspace_root().join("target"),
-    }
+    process::run_to_exit_code(&mut command, "the demo")
 }

@@ -10,6 +10,49 @@ use std::process::{Command, Stdio};
 /// Directories searched for system binaries besides `PATH` (sbin is often not in a user's PATH).
 const EXTRA_BIN_DIRS: [&str; 3] = ["/usr/bin", "/usr/sbin", "/usr/local/bin"];
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the workspace root),
+/// else `target/` in the workspace.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                workspace_root().join(dir)
+            }
+        }
+        None => workspace_root().join("target"),
+    }
+}
+
+/// A binary built by `cargo build` in `profile` (`debug` or `release`).
+pub(crate) fn built_binary(profile: &str, name: &str) -> PathBuf {
+    target_dir()
+        .join(profile)
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs `command` (a program xtask built) in the foreground and turns its exit status into
+/// xtask's: success only if it succeeded. `what` names it in the messages.
+pub(crate) fn run_to_exit_code(command: &mut Command, what: &str) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    match command.status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => {
+            eprintln!("xtask: {what} did not pass ({status})");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!(
+                "xtask: could not start {what} ({}): {err}",
+                command.get_program().to_string_lossy()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The workspace root: the parent of this crate's directory.
 pub(crate) fn workspace_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
