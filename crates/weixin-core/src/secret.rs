@@ -19,8 +19,25 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Serde serializes the plain value (so a token can be stored in the shared cache and a secret
 /// loaded from a config file); only formatting masks it.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
+///
+/// Equality is constant-time in the contents (only the length can show through timing), so
+/// comparing a received token with a stored one leaks nothing of the stored value.
+#[derive(Clone, Eq, Default)]
 pub struct Secret(String);
+
+impl std::hash::Hash for Secret {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Consistent with `eq`: equal contents, equal hashes.
+        self.0.hash(state);
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.0.as_bytes().ct_eq(other.0.as_bytes()))
+    }
+}
 
 impl Secret {
     /// Wraps a secret value.
@@ -79,5 +96,19 @@ impl Serialize for Secret {
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Secret;
+
+    #[test]
+    fn equality_compares_contents() {
+        assert_eq!(Secret::from("token-a"), Secret::from("token-a"));
+        assert_ne!(Secret::from("token-a"), Secret::from("token-b"));
+        assert_ne!(Secret::from("token-a"), Secret::from("token-a2"));
+        assert_ne!(Secret::from("token"), Secret::from(""));
+        assert_eq!(Secret::default(), Secret::from(""));
     }
 }
