@@ -233,12 +233,7 @@ async fn a_send_is_not_repeated_after_a_server_error() {
         .mount(&server)
         .await;
     // Default retry policy (3 attempts) — a send must still go out only once.
-    let weixin = weixin_core::Weixin::builder()
-        .api_base(server.uri())
-        .app(weixin_core::AppConfig::new(APPID, SECRET))
-        .build()
-        .unwrap();
-    let mp = weixin_mp::api::MpApi::new(weixin.app(APPID).unwrap());
+    let mp = client_with(&server, weixin_core::client::RetryPolicy::default());
     let err = mp
         .custom()
         .send(&CustomMessage::text("O", "once"))

@@ -91,12 +91,7 @@ async fn a_used_code_is_not_retried() {
         .mount(&server)
         .await;
     // Default retry policy: 3 attempts for idempotent calls; the code exchange is sent once.
-    let weixin = weixin_core::Weixin::builder()
-        .api_base(server.uri())
-        .app(weixin_core::AppConfig::new(APPID, SECRET))
-        .build()
-        .unwrap();
-    let mp = weixin_mp::api::MpApi::new(weixin.app(APPID).unwrap());
+    let mp = client_with(&server, weixin_core::client::RetryPolicy::default());
     let err = mp.oauth().access_token("CODE").await.unwrap_err();
     assert!(
         matches!(err, weixin_core::Error::Status { status: 503, .. }),

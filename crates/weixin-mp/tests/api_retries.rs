@@ -6,23 +6,19 @@ mod api_support;
 use api_support::*;
 use serde_json::json;
 use weixin_core::client::RetryPolicy;
-use weixin_core::{AppConfig, Weixin};
 use weixin_mp::api::{Lang, MpApi};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn retrying_client(server: &MockServer) -> MpApi {
-    let weixin = Weixin::builder()
-        .api_base(server.uri())
-        .retry_policy(RetryPolicy {
+    client_with(
+        server,
+        RetryPolicy {
             max_attempts: 3,
             base_delay: std::time::Duration::from_millis(1),
             max_delay: std::time::Duration::from_millis(5),
-        })
-        .app(AppConfig::new(APPID, SECRET))
-        .build()
-        .unwrap();
-    MpApi::new(weixin.app(APPID).unwrap())
+        },
+    )
 }
 
 #[tokio::test]

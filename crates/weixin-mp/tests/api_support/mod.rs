@@ -24,9 +24,14 @@ pub(crate) async fn setup() -> (MockServer, MpApi) {
 
 /// The API client against `server` (no retry backoff on busy, to keep tests fast).
 pub(crate) fn client(server: &MockServer) -> MpApi {
+    client_with(server, RetryPolicy::none())
+}
+
+/// The API client against `server` with the given retry policy.
+pub(crate) fn client_with(server: &MockServer, retry: RetryPolicy) -> MpApi {
     let weixin = Weixin::builder()
         .api_base(server.uri())
-        .retry_policy(RetryPolicy::none())
+        .retry_policy(retry)
         .app(AppConfig::new(APPID, SECRET))
         .build()
         .expect("registry builds");
