@@ -219,3 +219,44 @@ async fn adds_on_many_keys_have_one_winner_each() {
     }
     assert_eq!(wins, 20);
 }
+
+#[tokio::test(start_paused = true)]
+async fn expired_entries_are_reclaimed_by_later_writes() {
+    let cache = MemoryCache::new();
+    for i in 0..1000 {
+        cache
+            .set(&format!("old{i}"), b"v", Some(secs(5)))
+            .await
+            .unwrap();
+    }
+    assert_eq!(cache.entry_count(), 1000);
+    tokio::time::advance(secs(5)).await;
+
+    // Without any explicit housekeeping, writes of other keys sweep the expired ones.
+    for i in 0..4000 {
+        cache.set(&format!("new{i}"), b"v", None).await.unwrap();
+    }
+    assert_eq!(cache.entry_count(), 4000, "every expired entry was swept");
+}
+
+#[tokio::test]
+async fn a_large_bound_holds_across_shards() {
+    let cache = MemoryCache::with_capacity(20_000);
+    for i in 0..100_000 {
+        cache.set(&format!("k{i}"), b"v", None).await.unwrap();
+    }
+    assert!(
+        cache.entry_count() <= 20_000 + 64,
+        "{} entries",
+        cache.entry_count()
+    );
+    assert!(
+        cache.entry_count() >= 18_000,
+        "{} entries",
+        cache.entry_count()
+    );
+    // The most recent writes are all kept.
+    for i in 99_000..100_000 {
+        assert!(cache.get(&format!("k{i}")).await.unwrap().is_some(), "k{i}");
+    }
+}

@@ -1,9 +1,6 @@
 //! Configuration of a [`MemoryCache`].
 
-use moka::policy::EvictionPolicy;
-
 use super::MemoryCache;
-use super::entry::PerEntryExpiry;
 
 /// Builds a [`MemoryCache`]; start with [`MemoryCache::builder`].
 ///
@@ -22,10 +19,13 @@ pub struct MemoryCacheBuilder {
 impl MemoryCacheBuilder {
     /// Bounds the cache to about `max_entries` entries (default: unbounded).
     ///
-    /// When a write takes the cache over the bound, the least recently used entries are evicted.
-    /// Eviction runs in batches during later cache operations, so the count can exceed the bound
-    /// briefly. Evicted entries simply disappear, exactly like expired ones; that includes locks
-    /// and tokens, so size the bound well above the working set.
+    /// When a write takes the cache over the bound, the least recently used entries are evicted
+    /// (a new key is never refused). The bound is split evenly across the cache's shards (one
+    /// shard per 1,024 entries of bound, up to the unbounded shard count), and each shard evicts
+    /// its own least recently used entries in batches of 1/16 of its share; so the order is LRU
+    /// within a shard and approximately LRU across the cache. Evicted entries simply disappear,
+    /// exactly like expired ones; that includes locks and tokens, so size the bound well above
+    /// the working set.
     pub fn max_entries(mut self, max_entries: u64) -> Self {
         self.max_entries = Some(max_entries);
         self
@@ -33,14 +33,6 @@ impl MemoryCacheBuilder {
 
     /// Creates the cache.
     pub fn build(self) -> MemoryCache {
-        // LRU instead of moka's default TinyLFU: TinyLFU may refuse to admit a new key when the
-        // cache is full, which would silently drop a lock just taken or a token just stored.
-        let mut builder = moka::future::Cache::builder()
-            .eviction_policy(EvictionPolicy::lru())
-            .expire_after(PerEntryExpiry);
-        if let Some(max) = self.max_entries {
-            builder = builder.max_capacity(max);
-        }
-        MemoryCache::from_parts(builder.build(), self.max_entries)
+        MemoryCache::from_bound(self.max_entries)
     }
 }

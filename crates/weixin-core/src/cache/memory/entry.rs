@@ -1,32 +1,30 @@
-//! What the memory cache stores per key, and how moka learns each entry's lifetime.
+//! What the memory cache stores per key.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use moka::Expiry;
 use tokio::time::Instant;
 
-/// One stored value with its own expiry.
+/// One stored value with its own expiry and its last use (for LRU eviction).
 ///
-/// `deadline` is the authoritative expiry, measured on tokio's clock so tests can pause and
-/// advance time. `ttl` is only a hint for moka to reclaim the memory of expired entries; moka
-/// measures it on the real clock from the moment of the write, which is never earlier than
-/// `deadline` outside paused-time tests.
-#[derive(Clone)]
+/// `deadline` is measured on tokio's clock so tests can pause and advance time.
 pub(super) struct Stored {
-    pub(super) value: Arc<[u8]>,
+    pub(super) value: Box<[u8]>,
     deadline: Option<Instant>,
-    ttl: Option<Duration>,
+    /// The shard's use counter at the last read or write of this entry.
+    pub(super) used: u64,
 }
 
 impl Stored {
     /// A value written at `now` that lives for `ttl` (`None`: forever).
-    pub(super) fn new(value: &[u8], ttl: Option<Duration>, now: Instant) -> Self {
+    pub(super) fn new(
+        value: &[u8],
+        ttl: Option<std::time::Duration>,
+        now: Instant,
+        used: u64,
+    ) -> Self {
         Self {
-            value: Arc::from(value),
+            value: Box::from(value),
             // An overflowing deadline is so far away that it means "never".
             deadline: ttl.and_then(|ttl| now.checked_add(ttl)),
-            ttl,
+            used,
         }
     }
 
@@ -36,38 +34,15 @@ impl Stored {
     }
 }
 
-/// Tells moka to drop each entry after its own TTL, restarting on every write.
-pub(super) struct PerEntryExpiry;
-
-impl Expiry<String, Stored> for PerEntryExpiry {
-    fn expire_after_create(
-        &self,
-        _key: &String,
-        value: &Stored,
-        _created_at: std::time::Instant,
-    ) -> Option<Duration> {
-        value.ttl
-    }
-
-    fn expire_after_update(
-        &self,
-        _key: &String,
-        value: &Stored,
-        _updated_at: std::time::Instant,
-        _duration_until_expiry: Option<Duration>,
-    ) -> Option<Duration> {
-        value.ttl
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn live_until_the_deadline_and_not_at_it() {
         let now = Instant::now();
-        let stored = Stored::new(b"v", Some(Duration::from_secs(5)), now);
+        let stored = Stored::new(b"v", Some(Duration::from_secs(5)), now, 0);
         assert!(stored.is_live(now));
         assert!(stored.is_live(now + Duration::from_millis(4999)));
         assert!(!stored.is_live(now + Duration::from_secs(5)));
@@ -76,8 +51,8 @@ mod tests {
     #[test]
     fn no_ttl_and_overflowing_ttl_never_expire() {
         let now = Instant::now();
-        let forever = Stored::new(b"v", None, now);
-        let huge = Stored::new(b"v", Some(Duration::MAX), now);
+        let forever = Stored::new(b"v", None, now, 0);
+        let huge = Stored::new(b"v", Some(Duration::MAX), now, 0);
         let later = now + Duration::from_secs(100 * 365 * 24 * 3600);
         assert!(forever.is_live(later));
         assert!(huge.is_live(later));
