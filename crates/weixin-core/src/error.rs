@@ -101,6 +101,23 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The shared cache is unreachable and this process holds no valid token to fall back on.
+    /// Returned instead of fetching in classic `/cgi-bin/token` mode (and for JS-SDK tickets):
+    /// a fetch without the distributed lock would replace the token every other server is
+    /// using (a token war). Stable-token mode fetches instead. Transient: retry once the cache
+    /// is back.
+    #[error(
+        "the shared cache is unavailable and this process holds no valid {kind} for app {appid}: {source}"
+    )]
+    CacheUnavailable {
+        /// The appid.
+        appid: String,
+        /// `access_token` or `jsapi_ticket`.
+        kind: &'static str,
+        /// The cache failure.
+        #[source]
+        source: CacheError,
+    },
 }
 
 impl Error {
@@ -127,7 +144,10 @@ impl Error {
         match self {
             Self::Api { code, .. } => code.is_retryable(),
             Self::Status { status, .. } => *status >= 500,
-            Self::Timeout { .. } | Self::Http { .. } | Self::TokenUnavailable { .. } => true,
+            Self::Timeout { .. }
+            | Self::Http { .. }
+            | Self::TokenUnavailable { .. }
+            | Self::CacheUnavailable { .. } => true,
             Self::Cache(e) => e.is_transient(),
             _ => false,
         }
@@ -184,6 +204,7 @@ impl Error {
             Self::Cache(_) => "cache",
             Self::Config(_) => "config",
             Self::TokenUnavailable { .. } => "token_unavailable",
+            Self::CacheUnavailable { .. } => "cache_unavailable",
         }
     }
 

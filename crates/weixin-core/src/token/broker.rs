@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use super::budget;
 use super::fetcher::{FetchedToken, TokenFetcher};
 use super::stored::StoredToken;
-use crate::cache::{Cache, CacheKey, DistributedLock};
+use crate::cache::{Cache, CacheError, CacheKey, DistributedLock};
 use crate::client::AccessTokenSource;
 use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
@@ -23,8 +23,9 @@ use crate::secret::Secret;
 pub struct TokenSettings {
     /// Key prefix in the shared cache (default `weixin`).
     pub key_prefix: String,
-    /// A token is refreshed when it expires within this margin (default 300 s; capped at half a
-    /// token's lifetime).
+    /// A token is refreshed when it expires within this margin (default 300 s, WeChat's renewal
+    /// window; capped at a tenth of the lifetime the token was fetched with, see
+    /// [`StoredToken::refresh_at`]).
     pub margin: Duration,
     /// TTL of the distributed refresh lock (default 10 s): if its holder dies, others take over.
     pub lock_ttl: Duration,
@@ -69,6 +70,22 @@ impl Default for TokenSettings {
 /// normal token is kept and a debug log says so.
 ///
 /// Registering an app never touches the cache: a still-valid token is kept.
+///
+/// # When the shared cache is down
+///
+/// Each process keeps an in-process copy of every token it fetched or read from the cache. When
+/// the cache (or the lock built on it) fails, one warning is logged per outage and:
+/// - a fresh in-process copy is served, without fetching;
+/// - with no fresh copy, in stable-token mode ([`TokenFetcher::fetch_returns_current_token`]) the
+///   token is fetched without the distributed lock, once per process (single flight), and kept in
+///   process: `stable_token` answers every server the same token, so this cannot start a token
+///   war;
+/// - in classic mode (and for JS-SDK tickets), where a fetch would replace the token the other
+///   servers use, nothing is fetched: a copy that has not expired yet is served even inside its
+///   margin, else [`Error::CacheUnavailable`].
+///
+/// When the cache is back, tokens are read from it again; a fresh in-process token the cache
+/// lacks is stored there (compare-and-swap) instead of being fetched again.
 pub struct TokenBroker<F: TokenFetcher> {
     inner: Arc<Inner<F>>,
 }
@@ -88,6 +105,8 @@ struct Inner<F> {
     settings: TokenSettings,
     counters: Arc<Counters>,
     apps: RwLock<HashMap<String, Arc<Entry<F>>>>,
+    /// Set at the first cache failure (one warning per outage), cleared by the next success.
+    cache_down: AtomicBool,
 }
 
 struct Entry<F> {
@@ -97,6 +116,7 @@ struct Entry<F> {
     /// Bumped by each single-flight leader when it has a token, which it leaves in `last`, so
     /// the tasks that waited for it take that token without another cache round trip.
     generation: AtomicU64,
+    /// The in-process copy: the last token this process fetched or read from the cache.
     last: Mutex<Option<StoredToken>>,
     /// The token WeChat last rejected here: not to be handed out again from the cache.
     rejected: Mutex<Option<Secret>>,
@@ -117,6 +137,15 @@ impl<F> Entry<F> {
     fn publish(&self, token: &StoredToken) {
         *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Keeps `token` as the in-process copy (without waking single-flight waiters), so it can
+    /// be served while the shared cache is down.
+    fn remember(&self, token: &StoredToken) {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.as_ref() != Some(token) {
+            *last = Some(token.clone());
+        }
     }
 
     fn last(&self) -> Option<StoredToken> {
@@ -154,6 +183,7 @@ impl<F: TokenFetcher> TokenBroker<F> {
                 settings,
                 counters,
                 apps: RwLock::new(HashMap::new()),
+                cache_down: AtomicBool::new(false),
             }),
         }
     }
@@ -220,8 +250,9 @@ impl<F: TokenFetcher> TokenBroker<F> {
         self.obtain(appid, Duration::ZERO).await
     }
 
-    /// Refreshes `appid`'s token if it expires within `margin + ahead` (used by the background
-    /// refresher so that foreground calls never wait).
+    /// Refreshes `appid`'s token if it is due within `ahead` (its
+    /// [`refresh_at`](StoredToken::refresh_at) minus `ahead` has passed); used by the background
+    /// refresher so that foreground calls never wait.
     pub async fn refresh_if_due(&self, appid: &str, ahead: Duration) -> Result<StoredToken, Error> {
         self.obtain(appid, ahead).await
     }
@@ -277,59 +308,139 @@ impl<F: TokenFetcher> TokenBroker<F> {
         i64::try_from(self.inner.settings.clock.now_ms()).unwrap_or(i64::MAX)
     }
 
-    /// The cached token if it is fresh and not the rejected one.
+    fn is_usable(&self, t: &StoredToken, ahead: Duration, rejected: Option<&Secret>) -> bool {
+        t.is_fresh_ahead(self.now(), self.inner.settings.margin, ahead)
+            && Some(&t.token) != rejected
+    }
+
+    /// The in-process copy if it is fresh and not the rejected one.
+    fn local_fresh(&self, entry: &Entry<F>, ahead: Duration) -> Option<StoredToken> {
+        let rejected = entry.rejected();
+        entry
+            .last()
+            .filter(|t| self.is_usable(t, ahead, rejected.as_ref()))
+    }
+
+    /// The in-process copy if it has not expired yet (even inside its margin) and is not the
+    /// rejected one.
+    fn local_valid(&self, entry: &Entry<F>) -> Option<StoredToken> {
+        let rejected = entry.rejected();
+        entry
+            .last()
+            .filter(|t| t.is_valid(self.now()) && Some(&t.token) != rejected.as_ref())
+    }
+
+    /// Warns once per outage (the flag is cleared by the next cache success).
+    fn cache_failed(&self, appid: &str, kind: &'static str, error: &CacheError) {
+        if !self.inner.cache_down.swap(true, Ordering::AcqRel) {
+            tracing::warn!(
+                appid,
+                kind,
+                error = %error,
+                "shared cache unavailable: serving tokens held in this process until it is back"
+            );
+        } else {
+            tracing::debug!(appid, kind, error = %error, "shared cache still unavailable");
+        }
+    }
+
+    fn cache_ok(&self) {
+        if self.inner.cache_down.load(Ordering::Acquire)
+            && self.inner.cache_down.swap(false, Ordering::AcqRel)
+        {
+            tracing::info!("shared cache reachable again: tokens are shared through it again");
+        }
+    }
+
+    /// Reads the shared cache, noting the outage state.
+    async fn cache_get(
+        &self,
+        appid: &str,
+        kind: &'static str,
+        key: &str,
+    ) -> Result<Option<Vec<u8>>, CacheError> {
+        match self.inner.cache.get(key).await {
+            Ok(raw) => {
+                self.cache_ok();
+                Ok(raw)
+            }
+            Err(e) => {
+                self.cache_failed(appid, kind, &e);
+                Err(e)
+            }
+        }
+    }
+
+    /// The cached token if it is fresh and not the rejected one (also kept in process).
     async fn read_fresh(
         &self,
+        appid: &str,
+        entry: &Entry<F>,
         key: &str,
-        margin: Duration,
-        rejected: Option<&Secret>,
-    ) -> Result<Option<StoredToken>, Error> {
-        let Some(raw) = self.inner.cache.get(key).await? else {
+        ahead: Duration,
+    ) -> Result<Option<StoredToken>, CacheError> {
+        let Some(raw) = self.cache_get(appid, entry.fetcher.kind(), key).await? else {
             return Ok(None);
         };
-        Ok(StoredToken::from_bytes(&raw)
-            .filter(|t| t.is_fresh(self.now(), margin) && Some(&t.token) != rejected))
+        let rejected = entry.rejected();
+        let fresh =
+            StoredToken::from_bytes(&raw).filter(|t| self.is_usable(t, ahead, rejected.as_ref()));
+        if let Some(t) = &fresh {
+            entry.remember(t);
+        }
+        Ok(fresh)
     }
 
     async fn obtain(&self, appid: &str, ahead: Duration) -> Result<StoredToken, Error> {
         let entry = self.entry(appid)?;
         let key = self.token_key(appid, &entry);
-        let margin = self.inner.settings.margin + ahead;
-        if let Some(t) = self
-            .read_fresh(&key, margin, entry.rejected().as_ref())
-            .await?
-        {
-            return Ok(t);
+        match self.read_fresh(appid, &entry, &key, ahead).await {
+            Ok(Some(t)) => return Ok(t),
+            Ok(None) => {}
+            Err(_) => {
+                if let Some(t) = self.local_fresh(&entry, ahead) {
+                    return Ok(t);
+                }
+            }
         }
         let generation = entry.generation.load(Ordering::Acquire);
         let _flight = entry.flight.lock().await;
-        let rejected = entry.rejected();
         if entry.generation.load(Ordering::Acquire) != generation
-            && let Some(t) = entry.last()
-            && t.is_fresh(self.now(), margin)
-            && Some(&t.token) != rejected.as_ref()
+            && let Some(t) = self.local_fresh(&entry, ahead)
         {
             // The leader we waited for got a token: no cache round trip needed.
             return Ok(t);
         }
-        if let Some(t) = self.read_fresh(&key, margin, rejected.as_ref()).await? {
-            return Ok(t);
+        match self.read_fresh(appid, &entry, &key, ahead).await {
+            Ok(Some(t)) => return Ok(t),
+            Ok(None) => {}
+            Err(e) => return self.obtain_without_cache(appid, &entry, ahead, e).await,
         }
         let kind = entry.fetcher.kind();
         let lock_key = self.inner.keys.build("lock", appid, &[kind]);
         let settings = &self.inner.settings;
         self.inner.counters.incr(Counter::LockWaits);
-        let guard = self
+        let guard = match self
             .inner
             .lock
             .acquire(&lock_key, settings.lock_ttl, settings.lock_wait)
-            .await?;
+            .await
+        {
+            Ok(guard) => guard,
+            Err(e) => {
+                self.cache_failed(appid, kind, &e);
+                return self.obtain_without_cache(appid, &entry, ahead, e).await;
+            }
+        };
         let Some(guard) = guard else {
             self.inner.counters.incr(Counter::LockTimeouts);
             // Another server holds the refresh lock for too long. A token that has not expired
             // yet is still usable.
-            if let Some(raw) = self.inner.cache.get(&key).await?
-                && let Some(t) = StoredToken::from_bytes(&raw)
+            let raw = match self.cache_get(appid, kind, &key).await {
+                Ok(raw) => raw,
+                Err(e) => return self.obtain_without_cache(appid, &entry, ahead, e).await,
+            };
+            if let Some(t) = raw.as_deref().and_then(StoredToken::from_bytes)
                 && t.is_valid(self.now())
                 && Some(&t.token) != entry.rejected().as_ref()
             {
@@ -338,6 +449,7 @@ impl<F: TokenFetcher> TokenBroker<F> {
                     kind,
                     "refresh lock busy; using the cached token inside its margin"
                 );
+                entry.remember(&t);
                 return Ok(t);
             }
             return Err(Error::TokenUnavailable {
@@ -349,7 +461,10 @@ impl<F: TokenFetcher> TokenBroker<F> {
                 ),
             });
         };
-        let result = self.refresh_locked(appid, &entry, &key, margin).await;
+        let result = match self.refresh_locked(appid, &entry, &key, ahead).await {
+            Err(Error::Cache(e)) => self.obtain_without_cache(appid, &entry, ahead, e).await,
+            other => other,
+        };
         if let Ok(t) = &result {
             entry.publish(t);
         }
@@ -359,26 +474,98 @@ impl<F: TokenFetcher> TokenBroker<F> {
         result
     }
 
+    /// The shared cache (or the lock built on it) failed and the cache holds no token we could
+    /// read. Called inside the single flight, so at most one task per process gets here at once.
+    ///
+    /// 1. A fresh in-process copy is served.
+    /// 2. If a fetch returns the current token (stable-token mode), fetching without the
+    ///    distributed lock cannot start a token war: the token is fetched, kept in process and
+    ///    stored when possible. Should that fetch fail, a copy that has not expired yet is served.
+    /// 3. Otherwise (classic mode, tickets) a fetch would invalidate the token the other servers
+    ///    use, so nothing is fetched: a copy that has not expired yet is served (even inside its
+    ///    margin), else [`Error::CacheUnavailable`].
+    async fn obtain_without_cache(
+        &self,
+        appid: &str,
+        entry: &Entry<F>,
+        ahead: Duration,
+        error: CacheError,
+    ) -> Result<StoredToken, Error> {
+        let kind = entry.fetcher.kind();
+        if let Some(t) = self.local_fresh(entry, ahead) {
+            return Ok(t);
+        }
+        if entry.fetcher.fetch_returns_current_token() {
+            let rejected = entry.rejected();
+            match self.fetch(appid, entry, rejected.as_ref()).await {
+                Ok(fetched) => {
+                    entry.set_rejected(None);
+                    let new = StoredToken::new(fetched.token, self.now(), fetched.expires_in);
+                    tracing::debug!(
+                        appid,
+                        kind,
+                        "fetched a stable token without the distributed lock (shared cache unavailable)"
+                    );
+                    entry.publish(&new);
+                    return Ok(new);
+                }
+                Err(e) => {
+                    if let Some(t) = self.local_valid(entry) {
+                        tracing::warn!(appid, kind, error = %e, "token fetch failed while the shared cache is unavailable; serving the in-process token inside its margin");
+                        return Ok(t);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        if let Some(t) = self.local_valid(entry) {
+            tracing::debug!(
+                appid,
+                kind,
+                "shared cache unavailable; serving the in-process token inside its margin rather than fetching without the lock"
+            );
+            return Ok(t);
+        }
+        Err(Error::CacheUnavailable {
+            appid: appid.to_owned(),
+            kind,
+            source: error,
+        })
+    }
+
     async fn refresh_locked(
         &self,
         appid: &str,
         entry: &Entry<F>,
         key: &str,
-        margin: Duration,
+        ahead: Duration,
     ) -> Result<StoredToken, Error> {
         let rejected = entry.rejected();
-        let current = self.inner.cache.get(key).await?;
+        let current = self.cache_get(appid, entry.fetcher.kind(), key).await?;
         if let Some(t) = current.as_deref().and_then(StoredToken::from_bytes)
-            && t.is_fresh(self.now(), margin)
-            && Some(&t.token) != rejected.as_ref()
+            && self.is_usable(&t, ahead, rejected.as_ref())
         {
             // Another server refreshed while we waited for the lock.
             return Ok(t);
         }
+        if let Some(local) = self.local_fresh(entry, ahead) {
+            // This process holds a fresh token the cache lacks (typically fetched while the
+            // cache was down, or the cache lost its data): share it instead of fetching again.
+            tracing::debug!(
+                appid,
+                kind = entry.fetcher.kind(),
+                "storing the in-process token in the shared cache"
+            );
+            return Ok(self
+                .store(appid, entry.fetcher.kind(), key, current, local)
+                .await);
+        }
         let fetched = self.fetch(appid, entry, rejected.as_ref()).await?;
         entry.set_rejected(None);
         let new = StoredToken::new(fetched.token, self.now(), fetched.expires_in);
-        self.store(appid, key, current, new).await
+        Ok(self
+            .store(appid, entry.fetcher.kind(), key, current, new)
+            .await)
     }
 
     async fn fetch(
@@ -432,26 +619,36 @@ impl<F: TokenFetcher> TokenBroker<F> {
         entry.fetcher.fetch(true).await
     }
 
-    /// Stores `new` unless a newer token is already there; returns the token that won.
+    /// Stores `new` unless a newer token is already there; returns the token that won. If the
+    /// cache fails, `new` is returned unstored (the caller keeps it in process).
     async fn store(
         &self,
         appid: &str,
+        kind: &'static str,
         key: &str,
         mut expected: Option<Vec<u8>>,
         new: StoredToken,
-    ) -> Result<StoredToken, Error> {
+    ) -> StoredToken {
         let bytes = new.to_bytes();
         let ttl = new.remaining(self.now()).max(Duration::from_secs(1));
         for _ in 0..8 {
-            if self
+            match self
                 .inner
                 .cache
                 .compare_and_swap(key, expected.as_deref(), &bytes, Some(ttl))
-                .await?
+                .await
             {
-                return Ok(new);
+                Ok(true) => return new,
+                Ok(false) => {}
+                Err(e) => {
+                    self.cache_failed(appid, kind, &e);
+                    return new;
+                }
             }
-            let now_raw = self.inner.cache.get(key).await?;
+            let now_raw = match self.cache_get(appid, kind, key).await {
+                Ok(raw) => raw,
+                Err(_) => return new,
+            };
             if let Some(other) = now_raw.as_deref().and_then(StoredToken::from_bytes)
                 && (other.is_newer_than(&new) || other.token == new.token)
             {
@@ -459,7 +656,7 @@ impl<F: TokenFetcher> TokenBroker<F> {
                     appid,
                     "a newer token was stored by another server meanwhile; keeping it"
                 );
-                return Ok(other);
+                return other;
             }
             expected = now_raw;
         }
@@ -467,7 +664,7 @@ impl<F: TokenFetcher> TokenBroker<F> {
             appid,
             "could not store the fetched token (cache contention); using it without storing"
         );
-        Ok(new)
+        new
     }
 }
 

@@ -33,6 +33,14 @@ pub trait TokenFetcher: Send + Sync + 'static {
     fn supports_force_refresh(&self) -> bool {
         false
     }
+
+    /// Whether a normal fetch returns the token currently valid instead of replacing it
+    /// (`/cgi-bin/stable_token` without `force_refresh`). Only then may a server fetch without
+    /// the distributed lock (while the shared cache is down): every server gets the same token,
+    /// so nobody's token is invalidated. Default `false` (each fetch may issue a new token).
+    fn fetch_returns_current_token(&self) -> bool {
+        false
+    }
 }
 
 /// How access tokens are fetched.
@@ -139,6 +147,10 @@ impl TokenFetcher for AccessTokenFetcher {
     }
 
     fn supports_force_refresh(&self) -> bool {
+        self.mode == TokenMode::Stable
+    }
+
+    fn fetch_returns_current_token(&self) -> bool {
         self.mode == TokenMode::Stable
     }
 }

@@ -28,9 +28,16 @@ impl Drop for RefresherHandle {
 
 impl<F: TokenFetcher> TokenBroker<F> {
     /// Starts a task on the current tokio runtime that, every `interval`, refreshes each
-    /// registered app's token that expires within `margin + 2 × interval`, i.e. before it enters
-    /// the margin in which foreground calls would fetch it themselves. Servers share the work
-    /// through the same lock and cache as [`get`](Self::get).
+    /// registered app's token whose refresh point
+    /// ([`StoredToken::refresh_at`](super::StoredToken::refresh_at)) is less than
+    /// `2 × interval` away, i.e. before foreground calls would fetch it themselves. Servers share
+    /// the work through the same lock and cache as [`get`](Self::get).
+    ///
+    /// In stable-token mode the refresher's lead falls before WeChat's renewal window, so its
+    /// fetch may bring back the current token with a shorter `expires_in`. That answer is stored
+    /// like any other: its margin becomes a tenth of what is left, so the refresher does not
+    /// fetch it again on every tick; it fetches once more when the token is due again, when
+    /// WeChat issues the next one (at most two calls per token, foreground calls never wait).
     ///
     /// Errors: [`Error::Config`] outside a tokio runtime.
     pub fn spawn_refresher(&self, interval: Duration) -> Result<RefresherHandle, Error> {
