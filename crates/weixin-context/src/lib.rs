@@ -89,8 +89,10 @@
 //!
 //! [`DedupKey`] applies the rule appid + (`MsgId` when present and non-zero, else
 //! `FromUserName` + `CreateTime` + `Event`). [`Deduplicator::begin`] claims a push with an
-//! atomic `add` (TTL at least 30 s, default 60 s; WeChat retries 3 times, 5 s apart);
-//! [`Deduplicator::complete`] stores the reply for the retries; [`Deduplicator::abandon`] lets
+//! atomic `add` of an in-flight mark that lives for a short lease (default 6 s), which
+//! [`Deduplicator::keep_alive`] renews while the handler runs, so a retry can take over the push
+//! of a server that died mid-handler; [`Deduplicator::complete`] stores the reply for the
+//! retries (TTL at least 30 s, default 60 s; WeChat retries 3 times, 5 s apart); [`Deduplicator::abandon`] lets
 //! a retry run the handler again after a failure; [`Deduplicator::wait_done`] lets a retry that
 //! arrives while the first run is still going wait a bounded time for its reply.
 #![forbid(unsafe_code)]
@@ -107,8 +109,8 @@ mod store;
 pub use builder::{ContextStoreBuilder, DEFAULT_MAX_ATTEMPTS};
 pub use context::{DEFAULT_MAX_RECORDS, MessageContext};
 pub use dedup::{
-    Begin, DEDUP_KEY_KIND, DEFAULT_DEDUP_TTL, DedupKey, DedupTicket, Deduplicator, MIN_DEDUP_TTL,
-    Wait,
+    Begin, DEDUP_KEY_KIND, DEFAULT_DEDUP_LEASE, DEFAULT_DEDUP_TTL, DedupKey, DedupTicket,
+    Deduplicator, MIN_DEDUP_LEASE, MIN_DEDUP_TTL, Wait,
 };
 pub use error::Error;
 pub use expiry::{DEFAULT_EXPIRY, DEFAULT_RETENTION};

@@ -172,9 +172,10 @@ async fn retry_during_a_long_run_gets_success_at_its_deadline() {
     assert_eq!(handler.runs(), 1);
 }
 
-/// A server claimed the push and died (kill -9) before answering: its in-flight mark stays.
-/// WeChat's retry on another server must not be answered `success` (that would lose the
-/// push); it gets 503 at its deadline, so WeChat retries and the push at worst fails cleanly.
+/// A server claimed the push and died (kill -9) before answering: its in-flight mark stays
+/// until its lease (6 s) runs out. A retry on another server while the lease still runs must
+/// not be answered `success` (that would lose the push); it gets 503 at its deadline, so WeChat
+/// retries, and a later retry takes the push over (`pipeline_dedup_lease.rs`).
 #[tokio::test(start_paused = true)]
 async fn retry_of_a_push_whose_server_died_is_503_not_success() {
     use weixin_context::{Begin, DedupKey, Deduplicator};

@@ -2,8 +2,10 @@
 //! retry may land on another server.
 
 mod key;
+mod lease;
 
 pub use key::DedupKey;
+pub use lease::{DEFAULT_DEDUP_LEASE, MIN_DEDUP_LEASE};
 
 use std::fmt;
 use std::sync::Arc;
@@ -55,6 +57,22 @@ const BEGIN_RACES: u32 = 3;
 /// Deduplicates pushes through a shared [`Cache`], so a retry is caught whichever server it
 /// reaches, and is answered with the first run's reply instead of an empty body.
 ///
+/// # Entries and their lifetimes
+///
+/// * [`begin`](Self::begin) claims a push with an atomic `add` of an **in-flight mark** unique
+///   to this claim. The mark lives only for the short **lease** (default 6 s,
+///   [`with_lease`](Self::with_lease)), not the whole TTL.
+/// * The claimant keeps the lease alive while it works: [`keep_alive`](Self::keep_alive) runs
+///   the work and renews the lease every third of it (or call [`renew`](Self::renew) yourself).
+///   A renewal is a compare-and-swap of the exact mark, so it never overwrites another claim or
+///   a finished entry.
+/// * [`complete`](Self::complete) replaces the mark with the reply for the full TTL (default
+///   60 s); [`abandon`](Self::abandon) deletes the mark.
+/// * If the claimant's server dies, nothing renews the mark: it expires one lease after the
+///   last renewal, and a retry waiting in [`wait_done`](Self::wait_done) sees [`Wait::Vacant`],
+///   claims the push with `begin` and handles it. So a push whose server died mid-handler is
+///   handled by a retry (once), instead of being refused until the TTL runs out.
+///
 /// ```
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// use std::sync::Arc;
@@ -79,6 +97,7 @@ pub struct Deduplicator {
     cache: Arc<dyn Cache>,
     keys: CacheKey,
     ttl: Duration,
+    lease: Duration,
 }
 
 impl fmt::Debug for Deduplicator {
@@ -87,6 +106,7 @@ impl fmt::Debug for Deduplicator {
             .field("backend", &self.cache.backend_name())
             .field("prefix", &self.keys.prefix())
             .field("ttl", &self.ttl)
+            .field("lease", &self.lease())
             .finish()
     }
 }
@@ -104,12 +124,15 @@ pub enum Begin {
     InFlight,
 }
 
-/// Proof of having won [`Deduplicator::begin`]; hand it to `complete` or `abandon`.
+/// Proof of having won [`Deduplicator::begin`]; keep its lease alive with
+/// [`Deduplicator::keep_alive`] while handling the push, then hand it to `complete` or
+/// `abandon`.
 ///
-/// Dropping it without either leaves the in-flight mark until the TTL runs out, so retries of
-/// this push get [`Begin::InFlight`] until then.
+/// Dropping it without either leaves the in-flight mark until its lease runs out (at most
+/// [`Deduplicator::lease`] after the last renewal), so retries of this push get
+/// [`Begin::InFlight`] until then and may take the push over afterwards.
 #[derive(Debug)]
-#[must_use = "complete or abandon the ticket, or retries see the push in flight until the TTL"]
+#[must_use = "complete or abandon the ticket, or retries see the push in flight until its lease runs out"]
 pub struct DedupTicket {
     key: String,
     mark: Vec<u8>,
@@ -127,25 +150,26 @@ impl DedupTicket {
 pub enum Wait {
     /// The first run finished: answer these reply bytes.
     Done(Vec<u8>),
-    /// There is no entry any more: the first run was abandoned (or its mark expired). Call
-    /// [`Deduplicator::begin`] again to run it here.
+    /// There is no entry any more: the first run was abandoned, or its lease expired because
+    /// nothing renewed it (its server died). Call [`Deduplicator::begin`] again to run it here.
     Vacant,
     /// Still in flight when `max_wait` ran out.
     TimedOut,
 }
 
 impl Deduplicator {
-    /// A deduplicator with the default TTL (60 s) and key prefix (`weixin`).
+    /// A deduplicator with the default TTL (60 s), lease (6 s) and key prefix (`weixin`).
     pub fn new(cache: Arc<dyn Cache>) -> Self {
         Self {
             cache,
             keys: CacheKey::default(),
             ttl: DEFAULT_DEDUP_TTL,
+            lease: DEFAULT_DEDUP_LEASE,
         }
     }
 
-    /// Sets how long an entry (in-flight mark or stored reply) lives; raised to at least
-    /// [`MIN_DEDUP_TTL`] (30 s) so WeChat's retries are always covered.
+    /// Sets how long a stored reply lives (and the longest an in-flight mark can live); raised
+    /// to at least [`MIN_DEDUP_TTL`] (30 s) so WeChat's retries are always covered.
     pub fn with_ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl.max(MIN_DEDUP_TTL);
         self
@@ -170,13 +194,18 @@ impl Deduplicator {
     }
 
     /// Claims a push: exactly one caller across all servers sharing the cache gets
-    /// [`Begin::First`] (the claim is an atomic `add` with the TTL); the others see
-    /// [`Begin::InFlight`] or, once completed, [`Begin::Done`] with the stored reply.
+    /// [`Begin::First`] (the claim is an atomic `add` of an in-flight mark living for the
+    /// [lease](Self::lease)); the others see [`Begin::InFlight`] or, once completed,
+    /// [`Begin::Done`] with the stored reply.
+    ///
+    /// Keep the claim with [`keep_alive`](Self::keep_alive) while handling the push: a mark
+    /// that is not renewed expires after the lease and a retry may then take the push over.
     pub async fn begin(&self, key: &DedupKey) -> Result<Begin, Error> {
         let cache_key = self.cache_key(key);
         let mark = new_mark();
+        let lease = self.lease();
         for _ in 0..BEGIN_RACES {
-            if self.cache.add(&cache_key, &mark, self.ttl).await? {
+            if self.cache.add(&cache_key, &mark, lease).await? {
                 return Ok(Begin::First(DedupTicket {
                     key: cache_key,
                     mark,
@@ -191,9 +220,10 @@ impl Deduplicator {
         Ok(Begin::InFlight)
     }
 
-    /// Stores the reply of the first run (it replaces the in-flight mark, with a fresh TTL), so
-    /// retries get it back. Returns `false` when the mark was no longer ours (it expired and
-    /// another run claimed the push); nothing is stored then.
+    /// Stores the reply of the first run (it replaces the in-flight mark, with the full TTL), so
+    /// retries get it back. Returns `false` when the mark was no longer ours (its lease expired
+    /// and another run claimed the push); nothing is stored then, so the other run's claim or
+    /// reply stays.
     pub async fn complete(&self, ticket: DedupTicket, reply: &[u8]) -> Result<bool, Error> {
         let mut done = Vec::with_capacity(reply.len() + 1);
         done.push(DONE);
@@ -218,9 +248,13 @@ impl Deduplicator {
             .await?)
     }
 
-    /// Waits (polling with short jittered backoff, 5–50 ms) until the push is done, at most
-    /// `max_wait` (capped at a day). Use it after [`Begin::InFlight`]; keep `max_wait` within
-    /// WeChat's 5 s budget.
+    /// Waits (polling with short jittered backoff, 5–50 ms) until the push is done or its entry
+    /// is gone, at most `max_wait` (capped at a day). Use it after [`Begin::InFlight`]; keep
+    /// `max_wait` within WeChat's 5 s budget.
+    ///
+    /// An in-flight mark whose lease ran out (its server died) is gone like an abandoned one:
+    /// the wait ends with [`Wait::Vacant`] within one poll of the expiry, and the caller claims
+    /// the push with [`begin`](Self::begin).
     pub async fn wait_done(&self, key: &DedupKey, max_wait: Duration) -> Result<Wait, Error> {
         let cache_key = self.cache_key(key);
         // Capped so that the deadline arithmetic cannot overflow.

@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use weixin_context::{ContextStore, DEFAULT_DEDUP_TTL, DEFAULT_EXPIRY, Deduplicator};
+use weixin_context::{
+    ContextStore, DEFAULT_DEDUP_LEASE, DEFAULT_DEDUP_TTL, DEFAULT_EXPIRY, Deduplicator,
+};
 use weixin_core::cache::{Cache, MemoryCache};
 use weixin_core::clock::{Clock, SystemClock};
 use weixin_crypto::{EncodingAesKey, MsgCrypt};
@@ -55,6 +57,7 @@ pub enum BuildError {
 /// | [`allow_plain`](Self::allow_plain) | `true` only when no `EncodingAESKey` is configured |
 /// | [`dedup`](Self::dedup) / [`dedup_filter`](Self::dedup_filter) | on, every message |
 /// | [`dedup_ttl`](Self::dedup_ttl) | 60 s (at least 30 s) |
+/// | [`dedup_lease`](Self::dedup_lease) | 6 s (1 s up to the dedup TTL) |
 /// | [`context`](Self::context) | on |
 /// | [`max_records`](Self::max_records) | 20 |
 /// | [`context_expiry`](Self::context_expiry) | 30 min, sliding |
@@ -71,6 +74,7 @@ pub struct PipelineBuilder<M, H> {
     dedup: bool,
     dedup_filter: Option<DedupFilter<M>>,
     dedup_ttl: Duration,
+    dedup_lease: Duration,
     context: bool,
     max_records: usize,
     context_expiry: Duration,
@@ -89,6 +93,7 @@ impl<M, H> fmt::Debug for PipelineBuilder<M, H> {
             .field("dedup", &self.dedup)
             .field("dedup_filter", &self.dedup_filter.is_some())
             .field("dedup_ttl", &self.dedup_ttl)
+            .field("dedup_lease", &self.dedup_lease)
             .field("context", &self.context)
             .field("max_records", &self.max_records)
             .field("context_expiry", &self.context_expiry)
@@ -123,6 +128,7 @@ where
             dedup: true,
             dedup_filter: None,
             dedup_ttl: DEFAULT_DEDUP_TTL,
+            dedup_lease: DEFAULT_DEDUP_LEASE,
             context: true,
             max_records: DEFAULT_MAX_RECORDS,
             context_expiry: DEFAULT_EXPIRY,
@@ -169,6 +175,16 @@ where
     /// How long a push is remembered (default 60 s, at least 30 s: WeChat retries for 15 s).
     pub fn dedup_ttl(mut self, ttl: Duration) -> Self {
         self.dedup_ttl = ttl;
+        self
+    }
+
+    /// How long the claim of a push being handled lives without a renewal (default 6 s; kept
+    /// within 1 s and the dedup TTL). The server handling the push renews it every third of
+    /// the lease until it has answered; if that server dies, the claim expires one lease after
+    /// its last renewal and WeChat's next retry (about 5 s after each delivery) handles the
+    /// push on another server instead of being refused.
+    pub fn dedup_lease(mut self, lease: Duration) -> Self {
+        self.dedup_lease = lease;
         self
     }
 
@@ -265,7 +281,9 @@ where
             .unwrap_or_else(|| Arc::new(MemoryCache::new()) as Arc<dyn Cache>);
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let dedup = self.dedup.then(|| {
-            let dedup = Deduplicator::new(Arc::clone(&cache)).with_ttl(self.dedup_ttl);
+            let dedup = Deduplicator::new(Arc::clone(&cache))
+                .with_ttl(self.dedup_ttl)
+                .with_lease(self.dedup_lease);
             match &self.key_prefix {
                 Some(prefix) => dedup.with_key_prefix(prefix.clone()),
                 None => dedup,

@@ -7,7 +7,7 @@ use std::task::Poll;
 
 use http::StatusCode;
 use tokio::time::Instant;
-use weixin_context::{Begin, DedupKey, DedupTicket, MessageContext, Wait};
+use weixin_context::{Begin, DedupKey, DedupTicket, Deduplicator, MessageContext, Wait};
 use weixin_crypto::{EnvelopeFormat, KeySlot};
 
 use super::open::Opened;
@@ -63,53 +63,98 @@ pub(crate) async fn push<M: PushMessage, H: PushHandler<M>>(
             meta.create_time,
             meta.event,
         );
-        // At most two claims: the second after a first run that was abandoned meanwhile.
-        for _ in 0..2 {
-            match dedup.begin(&key).await {
-                Ok(Begin::First(t)) => {
-                    ticket = Some(t);
-                    break;
-                }
-                Ok(Begin::Done(stored)) => return wire::decode(stored),
-                Ok(Begin::InFlight) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    match dedup.wait_done(&key, left).await {
-                        Ok(Wait::Done(stored)) => return wire::decode(stored),
-                        Ok(Wait::Vacant) => continue,
-                        // A live first run always stores its answer by its own deadline,
-                        // which comes before ours. Still in flight now means its server died
-                        // (or is stuck): answering `success` would lose the push, so answer
-                        // 503 and let WeChat retry (the push fails cleanly at worst).
-                        Ok(Wait::TimedOut) => {
-                            tracing::warn!(appid = %inner.appid, "push still in flight elsewhere at the deadline; answering 503");
-                            return PushResponse::error(
-                                StatusCode::SERVICE_UNAVAILABLE,
-                                "the first delivery of this push is still in flight",
-                            );
-                        }
-                        Err(error) => {
-                            tracing::warn!(appid = %inner.appid, %error, "dedup wait failed; answering 503");
-                            return PushResponse::error(
-                                StatusCode::SERVICE_UNAVAILABLE,
-                                "could not read the state of this push",
-                            );
-                        }
-                    }
-                }
-                Err(error) => {
-                    // Availability first: a cache outage must not stop every push.
-                    tracing::warn!(appid = %inner.appid, %error, "dedup unavailable; handling without it");
-                    break;
-                }
-            }
+        match claim(inner, dedup, &key, deadline).await {
+            Claim::Run(claimed) => ticket = claimed,
+            Claim::Answer(response) => return response,
         }
     }
 
-    let response = run_handler(inner, message, &opened, now_ms, deadline).await;
+    let response = match (&inner.dedup, &ticket) {
+        // The claim's lease is renewed until the handler has answered (its reply, or
+        // `success` at the deadline while it finishes in the background); `finish_ticket`
+        // then replaces the claim with that answer for the full TTL.
+        (Some(dedup), Some(ticket)) => {
+            dedup
+                .keep_alive(
+                    ticket,
+                    run_handler(inner, message, &opened, now_ms, deadline),
+                )
+                .await
+        }
+        _ => run_handler(inner, message, &opened, now_ms, deadline).await,
+    };
     if let Some(ticket) = ticket {
         finish_ticket(inner, ticket, &response).await;
     }
     response
+}
+
+/// How many times one delivery claims a push: the first try, then once per earlier claim that
+/// went away while this delivery waited (abandoned after a failure, or its lease expired
+/// because its server died).
+const MAX_CLAIMS: usize = 3;
+
+/// What the dedup step decided.
+enum Claim {
+    /// Run the handler: with the claim, or without one when the dedup store is unavailable.
+    Run(Option<DedupTicket>),
+    /// Answer this without running the handler.
+    Answer(PushResponse),
+}
+
+/// Step 4: claims the push, or answers a retry with the first run's stored reply.
+async fn claim<M: PushMessage, H: PushHandler<M>>(
+    inner: &Inner<M, H>,
+    dedup: &Deduplicator,
+    key: &DedupKey,
+    deadline: Instant,
+) -> Claim {
+    for _ in 0..MAX_CLAIMS {
+        match dedup.begin(key).await {
+            Ok(Begin::First(ticket)) => return Claim::Run(Some(ticket)),
+            Ok(Begin::Done(stored)) => return Claim::Answer(wire::decode(stored)),
+            Ok(Begin::InFlight) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match dedup.wait_done(key, left).await {
+                    Ok(Wait::Done(stored)) => return Claim::Answer(wire::decode(stored)),
+                    // The first run was abandoned, or its server died and its lease ran out:
+                    // claim the push to handle it here.
+                    Ok(Wait::Vacant) => continue,
+                    // A live first run renews its claim and stores its answer by its own
+                    // deadline, which comes before ours. Still in flight now means its server
+                    // died (or hangs) less than a lease ago: answering `success` would lose
+                    // the push, so answer 503; WeChat's next retry finds the lease expired and
+                    // takes the push over (the push fails cleanly at worst).
+                    Ok(Wait::TimedOut) => {
+                        tracing::warn!(appid = %inner.appid, "push still in flight elsewhere at the deadline; answering 503");
+                        return Claim::Answer(PushResponse::error(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "the first delivery of this push is still in flight",
+                        ));
+                    }
+                    Err(error) => {
+                        tracing::warn!(appid = %inner.appid, %error, "dedup wait failed; answering 503");
+                        return Claim::Answer(PushResponse::error(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "could not read the state of this push",
+                        ));
+                    }
+                }
+            }
+            Err(error) => {
+                // Availability first: a cache outage must not stop every push.
+                tracing::warn!(appid = %inner.appid, %error, "dedup unavailable; handling without it");
+                return Claim::Run(None);
+            }
+        }
+    }
+    // Every claim this delivery saw went away again before it could take one: running the
+    // handler without a claim could run it twice, so let WeChat retry.
+    tracing::warn!(appid = %inner.appid, "could not claim a push whose claims keep going away; answering 503");
+    Claim::Answer(PushResponse::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "could not claim this push",
+    ))
 }
 
 /// Stores the reply for retries, or abandons the claim after a failure so a retry runs again.
