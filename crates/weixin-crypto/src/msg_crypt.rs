@@ -10,7 +10,7 @@
 use std::fmt;
 
 use aes::cipher::block_padding::NoPadding;
-use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
 use base64::Engine as _;
 
 use crate::aes_key::{EncodingAesKey, LENIENT, STANDARD};
@@ -19,8 +19,35 @@ use crate::error::{CryptoError, Result};
 use crate::padding;
 use crate::signature::{msg_signature, verify_msg_signature, verify_signature};
 
-type Aes256CbcEnc = cbc::Encryptor<aes::Aes256>;
-type Aes256CbcDec = cbc::Decryptor<aes::Aes256>;
+type Aes256CbcEnc = cbc::Encryptor<aes::Aes256Enc>;
+type Aes256CbcDec = cbc::Decryptor<aes::Aes256Dec>;
+
+/// A key with its AES round keys expanded once, instead of on every push and reply.
+#[derive(Clone)]
+struct ExpandedKey {
+    key: EncodingAesKey,
+    enc: aes::Aes256Enc,
+    dec: aes::Aes256Dec,
+}
+
+impl ExpandedKey {
+    fn new(key: EncodingAesKey) -> Self {
+        let bytes = key.as_bytes().into();
+        Self {
+            enc: aes::Aes256Enc::new(bytes),
+            dec: aes::Aes256Dec::new(bytes),
+            key,
+        }
+    }
+
+    fn encryptor(&self) -> Aes256CbcEnc {
+        Aes256CbcEnc::inner_iv_init(self.enc.clone(), &self.key.iv().into())
+    }
+
+    fn decryptor(&self) -> Aes256CbcDec {
+        Aes256CbcDec::inner_iv_init(self.dec.clone(), &self.key.iv().into())
+    }
+}
 
 /// WXBizMsgCrypt pads to 32-byte blocks.
 const PAD_BLOCK: u8 = 32;
@@ -68,8 +95,8 @@ pub struct DecryptedPush {
 pub struct MsgCrypt {
     token: String,
     appid: String,
-    key: EncodingAesKey,
-    previous_key: Option<EncodingAesKey>,
+    key: ExpandedKey,
+    previous_key: Option<ExpandedKey>,
 }
 
 impl fmt::Debug for MsgCrypt {
@@ -77,8 +104,8 @@ impl fmt::Debug for MsgCrypt {
         f.debug_struct("MsgCrypt")
             .field("appid", &self.appid)
             .field("token", &"<redacted>")
-            .field("key", &self.key)
-            .field("previous_key", &self.previous_key)
+            .field("key", &self.key.key)
+            .field("previous_key", &self.previous_key.as_ref().map(|p| &p.key))
             .finish()
     }
 }
@@ -109,7 +136,7 @@ impl MsgCrypt {
         Self {
             token: token.into(),
             appid: appid.into(),
-            key,
+            key: ExpandedKey::new(key),
             previous_key: None,
         }
     }
@@ -118,7 +145,7 @@ impl MsgCrypt {
     /// fails, and reports [`KeySlot::Previous`].
     #[must_use]
     pub fn with_previous_key(mut self, previous: EncodingAesKey) -> Self {
-        self.previous_key = Some(previous);
+        self.previous_key = Some(ExpandedKey::new(previous));
         self
     }
 
@@ -286,7 +313,7 @@ impl MsgCrypt {
         })
     }
 
-    fn key_for(&self, slot: KeySlot) -> Result<&EncodingAesKey> {
+    fn key_for(&self, slot: KeySlot) -> Result<&ExpandedKey> {
         match slot {
             KeySlot::Current => Ok(&self.key),
             KeySlot::Previous => self.previous_key.as_ref().ok_or(CryptoError::NoPreviousKey),
@@ -328,7 +355,7 @@ pub fn random_nonce() -> Result<String> {
 
 /// Builds `random ‖ be_u32(len) ‖ msg ‖ appid`, pads it to 32 bytes and encrypts it.
 fn encrypt_full_str(
-    key: &EncodingAesKey,
+    key: &ExpandedKey,
     random: &[u8; 16],
     msg: &[u8],
     appid: &[u8],
@@ -342,8 +369,8 @@ fn encrypt_full_str(
     buf.extend_from_slice(appid);
     padding::pad(&mut buf, PAD_BLOCK);
     let n = buf.len();
-    let iv = key.iv();
-    let ciphertext = Aes256CbcEnc::new(key.as_bytes().into(), &iv.into())
+    let ciphertext = key
+        .encryptor()
         .encrypt_padded::<NoPadding>(&mut buf, n)
         .map_err(|_| CryptoError::MessageTooLarge { len: msg.len() })?;
     Ok(STANDARD.encode(ciphertext))
@@ -351,14 +378,14 @@ fn encrypt_full_str(
 
 /// Decrypts `buf` in place, unpads (1..=32) and splits the FullStr, checking the appid; the
 /// message is moved to the front of `buf`, which becomes the returned `String`.
-fn decrypt_full_str(key: &EncodingAesKey, mut buf: Vec<u8>, appid: &str) -> Result<String> {
+fn decrypt_full_str(key: &ExpandedKey, mut buf: Vec<u8>, appid: &str) -> Result<String> {
     let field = "Encrypt";
     let len = buf.len();
     if buf.is_empty() || !len.is_multiple_of(16) {
         return Err(CryptoError::CiphertextLength { field, len });
     }
-    let iv = key.iv();
-    let plaintext = Aes256CbcDec::new(key.as_bytes().into(), &iv.into())
+    let plaintext = key
+        .decryptor()
         .decrypt_padded::<NoPadding>(&mut buf)
         .map_err(|_| CryptoError::CiphertextLength { field, len })?;
     let content = padding::unpad(plaintext, PAD_BLOCK, field)?;

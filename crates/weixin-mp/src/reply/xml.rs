@@ -11,10 +11,16 @@ fn is_xml_char(c: char) -> bool {
     !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
+/// Whether `s` holds a character [`is_xml_char`] rejects, in one pass over the bytes: a control
+/// byte other than tab, LF and CR, or the UTF-8 encoding of U+FFFE / U+FFFF (`EF BF BE/BF`).
 fn needs_cleaning(s: &str) -> bool {
-    s.bytes()
-        .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-        || s.contains(['\u{FFFE}', '\u{FFFF}'])
+    let bytes = s.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF
+                && bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    })
 }
 
 /// Appends `value` as CDATA content: `]]>` is split across two sections and characters XML
@@ -30,6 +36,11 @@ pub(super) fn push_cdata_content(out: &mut String, value: &str) {
     } else {
         value
     };
+    // Most text has no `]`: skip the substring search.
+    if !value.as_bytes().contains(&b']') {
+        out.push_str(value);
+        return;
+    }
     let mut rest = value;
     while let Some(i) = rest.find("]]>") {
         let (head, tail) = rest.split_at(i + 2);
@@ -170,6 +181,13 @@ mod tests {
         let mut out = String::new();
         push_cdata_content(&mut out, s);
         out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_scan_finds_exactly_the_non_xml_chars(s in "(\\PC|[\u{0}-\u{1F}\u{FFFD}-\u{FFFF}\u{EFBF}])*") {
+            proptest::prop_assert_eq!(needs_cleaning(&s), s.chars().any(|c| !is_xml_char(c)));
+        }
     }
 
     #[test]
