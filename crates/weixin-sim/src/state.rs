@@ -230,7 +230,7 @@ impl State {
             self.rng.string(TOKEN_CHARS, 136)
         );
         self.counter += 1;
-        let expires_ms = now + duration_ms(config.token_ttl);
+        let expires_ms = now.saturating_add(duration_ms(config.token_ttl));
         let key = (appid.to_owned(), kind);
         if let Some(previous) = self.current.get(&key)
             && let Some(rec) = self.tokens.get_mut(previous)
@@ -332,7 +332,7 @@ impl State {
             .get(token)
             .ok_or_else(WxError::invalid_credential)?;
         if let Some(replaced) = rec.replaced_ms
-            && now >= replaced + duration_ms(config.token_overlap)
+            && now >= replaced.saturating_add(duration_ms(config.token_overlap))
             && now < rec.expires_ms
         {
             return Err(WxError::invalid_credential());

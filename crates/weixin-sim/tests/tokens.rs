@@ -73,6 +73,20 @@ async fn token_ttl_is_reported() {
 }
 
 #[tokio::test]
+async fn an_absurd_token_ttl_saturates_instead_of_overflowing() {
+    let c = start(SimConfig::default().token_ttl(Duration::MAX)).await;
+    let v = c
+        .get(&format!(
+            "/cgi-bin/token?grant_type=client_credential&appid={DEFAULT_APPID}&secret={DEFAULT_SECRET}"
+        ))
+        .await;
+    let token = v["access_token"].as_str().expect("a token").to_owned();
+    assert!(v["expires_in"].as_u64().expect("expires_in") > 1_000_000_000);
+    // The token works: it is not already expired.
+    assert_eq!(errcode(&c.api(SEND, &token, &subscribe_body()).await), 0);
+}
+
+#[tokio::test]
 async fn credential_errors() {
     let c = start(SimConfig::default()).await;
     let q = |appid: &str, secret: &str, grant: &str| {
