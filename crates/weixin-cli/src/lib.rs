@@ -1,7 +1,9 @@
 //! Library side of the `weixin` command-line tool (command definitions and their logic).
 //!
 //! `src/main.rs` only parses the arguments and calls [`run`]; everything else lives here so it
-//! can be tested without spawning a process.
+//! can be tested without spawning a process. [`run_with_input`] runs a whole command line on
+//! in-memory stdin without touching the network or the filesystem (tests, the `cli_input` fuzz
+//! target).
 //!
 //! Exit codes: `0` success, `1` the command failed (the reason is printed on stderr), `2` usage
 //! error (reported by clap).
@@ -13,7 +15,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod crypto_cmd;
+mod in_memory;
 pub mod sim_cmd;
+
+pub use in_memory::{Output, RunError, run_with_input};
+
+/// The CLI guide (`docs/cli.md`): its Rust examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/cli.md")]
+pub struct CliGuide;
 
 /// The `weixin` command line.
 #[derive(Debug, Parser)]

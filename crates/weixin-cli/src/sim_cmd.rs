@@ -10,6 +10,8 @@ use weixin_sim::{
     ReplyCheck, SimApp, SimConfig, Simulator,
 };
 
+use url::Url;
+
 use crate::CliError;
 
 const SERVE_HELP: &str = "\
@@ -219,6 +221,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(CliError::from)
 }
 
+/// Longest accepted `--token-ttl`: ten years. Longer values overflow the simulator's expiry
+/// arithmetic (milliseconds since the epoch in a `u64`).
+pub const MAX_TOKEN_TTL_SECS: u64 = 10 * 365 * 24 * 3600;
+
 fn share(name: &str, v: f64) -> Result<f64, CliError> {
     if (0.0..=1.0).contains(&v) {
         Ok(v)
@@ -229,22 +235,124 @@ fn share(name: &str, v: f64) -> Result<f64, CliError> {
     }
 }
 
+/// Checks that `url` is an absolute `http://` or `https://` URL.
+fn http_url(name: &str, url: &str) -> Result<(), CliError> {
+    match Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
+        Ok(u) => Err(CliError(format!(
+            "--{name} must be an http:// or https:// URL with a host, got scheme {:?}",
+            u.scheme()
+        ))),
+        Err(e) => Err(CliError(format!("--{name}: invalid URL {url:?}: {e}"))),
+    }
+}
+
+/// A `weixin sim` command whose arguments are all checked; nothing is started or sent yet.
+#[derive(Debug)]
+pub(crate) enum SimPlan {
+    /// `weixin sim serve`.
+    Serve {
+        config: SimConfig,
+        listen: SocketAddr,
+        app: SimApp,
+    },
+    /// `weixin sim push`.
+    Push {
+        target: PushTarget,
+        push: Push,
+        timeout: Duration,
+        attempts: u32,
+        sim: Option<String>,
+    },
+    /// `weixin sim verify`.
+    Verify { target: PushTarget },
+}
+
+/// Checks every argument of `cmd` without touching the network.
+///
+/// # Errors
+/// The first invalid argument.
+pub(crate) fn plan(cmd: SimCommand) -> Result<SimPlan, CliError> {
+    match cmd {
+        SimCommand::Serve(args) => plan_serve(args),
+        SimCommand::Push(args) => plan_push(args),
+        SimCommand::Verify(args) => {
+            let c = &args.callback;
+            http_url("url", &c.url)?;
+            Ok(SimPlan::Verify {
+                target: PushTarget::new(&c.url, &c.token, &c.appid),
+            })
+        }
+    }
+}
+
 /// Runs one `weixin sim` subcommand.
 ///
 /// # Errors
 /// The failure to report on stderr (exit code 1).
 pub fn run(cmd: SimCommand, stdout: &mut dyn Write) -> Result<(), CliError> {
-    match cmd {
-        SimCommand::Serve(args) => serve(args, stdout),
-        SimCommand::Push(args) => push(args, stdout),
-        SimCommand::Verify(args) => verify(args, stdout),
+    match plan(cmd)? {
+        SimPlan::Serve {
+            config,
+            listen,
+            app,
+        } => serve(config, listen, &app, stdout),
+        SimPlan::Push {
+            target,
+            push: message,
+            timeout,
+            attempts,
+            sim,
+        } => push(target, &message, timeout, attempts, sim.as_deref(), stdout),
+        SimPlan::Verify { target } => verify(target, stdout),
     }
 }
 
-fn serve(args: ServeArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+/// Prints what a checked command would do (the dry run of [`crate::run_with_input`]).
+pub(crate) fn describe(plan: &SimPlan, out: &mut dyn Write) -> Result<(), CliError> {
+    match plan {
+        SimPlan::Serve {
+            config,
+            listen,
+            app,
+        } => writeln!(
+            out,
+            "would serve app {} (original id {}) on {listen}, token ttl {} s, faults {:?}",
+            app.appid,
+            app.original_id,
+            config.token_ttl.as_secs(),
+            config.faults
+        )?,
+        SimPlan::Push {
+            target,
+            push: message,
+            timeout,
+            attempts,
+            sim,
+        } => writeln!(
+            out,
+            "would push {} from {} as {:?} ({:?} mode), {attempts} attempt(s) of {} ms, simulator {sim:?}",
+            message.event_name().unwrap_or(message.msg_type()),
+            message.from_user(),
+            target,
+            target.encrypt_mode(),
+            timeout.as_millis()
+        )?,
+        SimPlan::Verify { target } => writeln!(out, "would verify {target:?}")?,
+    }
+    Ok(())
+}
+
+fn plan_serve(args: ServeArgs) -> Result<SimPlan, CliError> {
     let mut app = SimApp::new(&args.appid, &args.secret);
     if let Some(gh) = &args.original_id {
         app = app.original_id(gh);
+    }
+    if args.token_ttl > MAX_TOKEN_TTL_SECS {
+        return Err(CliError(format!(
+            "--token-ttl must be at most {MAX_TOKEN_TTL_SECS} seconds (ten years), got {}",
+            args.token_ttl
+        )));
     }
     let faults = Faults {
         busy: share("busy", args.busy)?,
@@ -263,10 +371,23 @@ fn serve(args: ServeArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
         .faults(faults)
         .seed(args.seed)
         .listen(args.listen);
+    Ok(SimPlan::Serve {
+        config,
+        listen: args.listen,
+        app,
+    })
+}
+
+fn serve(
+    config: SimConfig,
+    listen: SocketAddr,
+    app: &SimApp,
+    stdout: &mut dyn Write,
+) -> Result<(), CliError> {
     runtime()?.block_on(async {
         let sim = Simulator::start(config)
             .await
-            .map_err(|e| CliError(format!("cannot listen on {}: {e}", args.listen)))?;
+            .map_err(|e| CliError(format!("cannot listen on {listen}: {e}")))?;
         writeln!(stdout, "{}", sim.base_url())?;
         writeln!(
             stdout,
@@ -302,18 +423,28 @@ fn build_push(kind: PushKind) -> Push {
     }
 }
 
-fn push(args: PushArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+fn plan_push(args: PushArgs) -> Result<SimPlan, CliError> {
     let c = &args.callback;
+    http_url("url", &c.url)?;
+    if let Some(sim) = &args.sim {
+        http_url("sim", sim)?;
+    }
+    let mode = match (args.mode, &args.aes_key) {
+        (Some(ModeArg::Plain), _) | (None, None) => EncryptMode::Plain,
+        (Some(ModeArg::Compatible), _) => EncryptMode::Compatible,
+        (Some(ModeArg::Safe), _) | (None, Some(_)) => EncryptMode::Safe,
+    };
+    if mode != EncryptMode::Plain && args.aes_key.is_none() {
+        return Err(CliError(
+            "--mode compatible and --mode safe need --aes-key".to_owned(),
+        ));
+    }
     let mut target = PushTarget::new(&c.url, &c.token, &c.appid)
         .format(match args.format {
             FormatArg::Xml => PushFormat::Xml,
             FormatArg::Json => PushFormat::Json,
         })
-        .mode(match (args.mode, &args.aes_key) {
-            (Some(ModeArg::Plain), _) | (None, None) => EncryptMode::Plain,
-            (Some(ModeArg::Compatible), _) => EncryptMode::Compatible,
-            (Some(ModeArg::Safe), _) | (None, Some(_)) => EncryptMode::Safe,
-        });
+        .mode(mode);
     if let Some(key) = &args.aes_key {
         target = target
             .aes_key(key)
@@ -322,19 +453,35 @@ fn push(args: PushArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
     if let Some(gh) = &args.original_id {
         target = target.original_id(gh);
     }
+    Ok(SimPlan::Push {
+        target,
+        push: build_push(args.kind),
+        timeout: Duration::from_millis(args.timeout_ms),
+        attempts: args.attempts,
+        sim: args.sim,
+    })
+}
+
+fn push(
+    target: PushTarget,
+    message: &Push,
+    timeout: Duration,
+    attempts: u32,
+    sim: Option<&str>,
+    stdout: &mut dyn Write,
+) -> Result<(), CliError> {
     let safe = target.encrypt_mode() == EncryptMode::Safe;
     let mut driver = PushDriver::new(target)
         .map_err(|e| CliError(e.to_string()))?
-        .attempt_timeout(Duration::from_millis(args.timeout_ms))
-        .max_attempts(args.attempts);
-    if let Some(sim) = &args.sim {
+        .attempt_timeout(timeout)
+        .max_attempts(attempts);
+    if let Some(sim) = sim {
         driver = driver
             .attach_remote(sim)
             .map_err(|e| CliError(format!("--sim: {e}")))?;
     }
-    let push = build_push(args.kind);
     let report = runtime()?
-        .block_on(driver.send(&push))
+        .block_on(driver.send(message))
         .map_err(|e| CliError(e.to_string()))?;
     print_report(&report, safe, stdout)?;
     if report.delivered() {
@@ -390,10 +537,8 @@ fn print_report(report: &PushReport, safe: bool, out: &mut dyn Write) -> Result<
     Ok(())
 }
 
-fn verify(args: VerifyArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
-    let c = &args.callback;
-    let driver = PushDriver::new(PushTarget::new(&c.url, &c.token, &c.appid))
-        .map_err(|e| CliError(e.to_string()))?;
+fn verify(target: PushTarget, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let driver = PushDriver::new(target).map_err(|e| CliError(e.to_string()))?;
     let report = runtime()?.block_on(driver.verify_url());
     match &report.outcome {
         AttemptOutcome::Response { status, body } => {
