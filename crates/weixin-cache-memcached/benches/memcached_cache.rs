@@ -19,9 +19,7 @@
 //! WEIXIN_TEST_MEMCACHED_URL=memcache://127.0.0.1:11290 cargo bench -p weixin-cache-memcached --bench memcached_cache
 //! ```
 
-use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
@@ -33,53 +31,35 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use weixin_cache_memcached::{DEFAULT_MAX_IDLE, MemcachedCache, MemcachedConfig, MemcachedLock};
 use weixin_core::cache::{Cache, DistributedLock};
+use weixin_core::testkit::bench::{BenchCase, GET_KEY, VALUE, cache_cases, cad_key, owner_token};
 
 const URL_VAR: &str = "WEIXIN_TEST_MEMCACHED_URL";
 /// The concurrency levels measured: one task (latency), and many tasks (throughput).
 const CONCURRENCY: [u64; 2] = [1, 50];
-const VALUE: &[u8] = b"xxx";
-/// TTL of `add`ed keys: short, so fresh keys do not pile up during a run.
-const ADD_TTL: Duration = Duration::from_secs(5);
-const LOCK_TTL: Duration = Duration::from_secs(10);
-/// What ours sends for those TTLs (whole seconds plus one second of clock slack).
+/// What ours sends for the testkit's `ADD_TTL` and `LOCK_TTL` (whole seconds plus one second
+/// of clock slack).
 const ADD_TTL_RAW: u32 = 6;
 const LOCK_TTL_RAW: u32 = 11;
 
-/// Runs `iters` calls of `op(task, i)` split over `tasks` concurrent tasks; the elapsed time.
-async fn run<F, Fut>(tasks: u64, iters: u64, op: F) -> Duration
-where
-    F: Fn(u64, u64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let op = Arc::new(op);
-    let start = Instant::now();
-    let mut set = JoinSet::new();
-    for t in 0..tasks {
-        let n = iters / tasks + u64::from(t < iters % tasks);
-        let op = op.clone();
-        set.spawn(async move {
-            for i in 0..n {
-                op(t, i).await;
-            }
-        });
+/// One criterion group per level in `concurrency`, named `{name}/c{tasks}`, measuring `cases`.
+fn bench_group(
+    c: &mut Criterion,
+    rt: &Runtime,
+    name: &str,
+    concurrency: &[u64],
+    cases: &[BenchCase],
+) {
+    for &tasks in concurrency {
+        let mut g = c.benchmark_group(format!("{name}/c{tasks}"));
+        g.throughput(Throughput::Elements(1));
+        for case in cases {
+            g.bench_function(case.name(), |b| {
+                b.to_async(rt)
+                    .iter_custom(|iters| case.measure(tasks, iters));
+            });
+        }
+        g.finish();
     }
-    while let Some(done) = set.join_next().await {
-        done.expect("benchmark task panicked");
-    }
-    start.elapsed()
-}
-
-fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-/// A unique owner token as long as the lock's own (32 hex digits; a counter, not random).
-fn token() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{:032x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Our cache and lock, from `concurrency` tasks; `name` tells the configuration.
@@ -93,99 +73,10 @@ fn ours(
     let cache = rt
         .block_on(MemcachedCache::connect(config))
         .expect("connect to memcached");
-    let lock = Arc::new(MemcachedLock::new(&cache));
+    let lock: Arc<dyn DistributedLock> = Arc::new(MemcachedLock::new(&cache));
     let cache: Arc<dyn Cache> = Arc::new(cache);
-    let generation = Arc::new(AtomicU64::new(0));
-    rt.block_on(cache.set("bench:get", VALUE, None))
-        .expect("set");
-
-    for &tasks in concurrency {
-        let mut g = c.benchmark_group(format!("memcached/{name}/c{tasks}"));
-        g.throughput(Throughput::Elements(1));
-
-        g.bench_function("get", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                run(tasks, iters, move |_, _| {
-                    let cache = cache.clone();
-                    async move {
-                        let hit = cache.get("bench:get").await.expect("get");
-                        assert!(hit.is_some());
-                    }
-                })
-            });
-        });
-
-        g.bench_function("set", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                run(tasks, iters, move |t, _| {
-                    let cache = cache.clone();
-                    async move {
-                        let key = format!("bench:set:{t}");
-                        cache.set(&key, VALUE, None).await.expect("set");
-                    }
-                })
-            });
-        });
-
-        g.bench_function("add", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                let run_id = generation.fetch_add(1, Ordering::Relaxed);
-                run(tasks, iters, move |t, i| {
-                    let cache = cache.clone();
-                    async move {
-                        let key = format!("bench:add:{name}:{run_id}:{t}:{i}");
-                        assert!(cache.add(&key, VALUE, ADD_TTL).await.expect("add"));
-                    }
-                })
-            });
-        });
-
-        g.bench_function("compare_and_delete", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                async move {
-                    // Untimed: store every key that will be deleted.
-                    let setup = cache.clone();
-                    run(tasks, iters, move |t, i| {
-                        let cache = setup.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            cache.set(&key, VALUE, None).await.expect("set");
-                        }
-                    })
-                    .await;
-                    run(tasks, iters, move |t, i| {
-                        let cache = cache.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            let deleted = cache.compare_and_delete(&key, VALUE).await;
-                            assert!(deleted.expect("compare_and_delete"));
-                        }
-                    })
-                    .await
-                }
-            });
-        });
-
-        g.bench_function("lock_acquire_release", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let lock = lock.clone();
-                run(tasks, iters, move |t, _| {
-                    let lock = lock.clone();
-                    async move {
-                        let key = format!("bench:lock:{t}");
-                        let guard = lock.acquire(&key, LOCK_TTL, Duration::ZERO).await;
-                        let guard = guard.expect("acquire").expect("the lock is free");
-                        assert!(guard.release().await.expect("release"));
-                    }
-                })
-            });
-        });
-        g.finish();
-    }
+    let cases = rt.block_on(cache_cases(cache, lock));
+    bench_group(c, rt, &format!("memcached/{name}"), concurrency, &cases);
 }
 
 /// `mg key v c`, compare, `md key C<cas>`: the raw compare-and-delete; whether it deleted.
@@ -206,6 +97,14 @@ async fn raw_compare_and_delete(meta: &AsyncMetaClient, key: &str, expected: &[u
     deleted.status == MutationStatus::Applied
 }
 
+/// `ms key value T<ttl>`, with `ME` (add) when `add`; asserts that it stored.
+async fn raw_set(meta: &AsyncMetaClient, key: &str, value: &[u8], ttl: Ttl, add: bool) {
+    let set = meta.set(key, value).ttl(ttl);
+    let set = if add { set.add() } else { set };
+    let stored = set.send().await.expect("ms");
+    assert_eq!(stored.status, MutationStatus::Applied);
+}
+
 /// The same meta commands through the `memcache` crate's `AsyncMetaClient` directly.
 fn raw_meta(c: &mut Criterion, rt: &Runtime, server: &str) {
     let meta = rt
@@ -216,104 +115,63 @@ fn raw_meta(c: &mut Criterion, rt: &Runtime, server: &str) {
         )
         .expect("connect to memcached");
     let meta = Arc::new(meta);
-    let generation = Arc::new(AtomicU64::new(0));
-    rt.block_on(meta.set("bench:get", VALUE).ttl(Ttl::NEVER).send())
-        .expect("ms");
+    rt.block_on(raw_set(&meta, GET_KEY, VALUE, Ttl::NEVER, false));
 
-    for tasks in CONCURRENCY {
-        let mut g = c.benchmark_group(format!("memcached/raw_meta/c{tasks}"));
-        g.throughput(Throughput::Elements(1));
-
-        g.bench_function("get", |b| {
-            b.to_async(rt).iter_custom(|iters| {
+    let get = {
+        let meta = meta.clone();
+        BenchCase::new("get", move |_| {
+            let meta = meta.clone();
+            async move {
+                let hit = meta.get(GET_KEY).send().await.expect("mg");
+                assert_eq!(hit.status, GetStatus::Hit);
+            }
+        })
+    };
+    let set = {
+        let meta = meta.clone();
+        BenchCase::new("set", move |it| {
+            let meta = meta.clone();
+            async move {
+                let key = format!("bench:set:{}", it.task);
+                raw_set(&meta, &key, VALUE, Ttl::NEVER, false).await;
+            }
+        })
+    };
+    let add = {
+        let meta = meta.clone();
+        BenchCase::new("add", move |it| {
+            let meta = meta.clone();
+            async move {
+                let key = format!("bench:add:raw:{}:{}:{}", it.run, it.task, it.index);
+                raw_set(&meta, &key, VALUE, Ttl::secs(ADD_TTL_RAW), true).await;
+            }
+        })
+    };
+    let compare_and_delete = {
+        let (setup, meta) = (meta.clone(), meta.clone());
+        BenchCase::with_setup(
+            "compare_and_delete",
+            move |it| {
+                let meta = setup.clone();
+                async move { raw_set(&meta, &cad_key(it), VALUE, Ttl::NEVER, false).await }
+            },
+            move |it| {
                 let meta = meta.clone();
-                run(tasks, iters, move |_, _| {
-                    let meta = meta.clone();
-                    async move {
-                        let hit = meta.get("bench:get").send().await.expect("mg");
-                        assert_eq!(hit.status, GetStatus::Hit);
-                    }
-                })
-            });
-        });
-
-        g.bench_function("set", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let meta = meta.clone();
-                run(tasks, iters, move |t, _| {
-                    let meta = meta.clone();
-                    async move {
-                        let key = format!("bench:set:{t}");
-                        let set = meta.set(&key, VALUE).ttl(Ttl::NEVER).send().await;
-                        assert_eq!(set.expect("ms").status, MutationStatus::Applied);
-                    }
-                })
-            });
-        });
-
-        g.bench_function("add", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let meta = meta.clone();
-                let run_id = generation.fetch_add(1, Ordering::Relaxed);
-                run(tasks, iters, move |t, i| {
-                    let meta = meta.clone();
-                    async move {
-                        let key = format!("bench:add:raw:{run_id}:{t}:{i}");
-                        let ttl = Ttl::secs(ADD_TTL_RAW);
-                        let added = meta.set(&key, VALUE).ttl(ttl).add().send().await;
-                        assert_eq!(added.expect("ms ME").status, MutationStatus::Applied);
-                    }
-                })
-            });
-        });
-
-        g.bench_function("compare_and_delete", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let meta = meta.clone();
-                async move {
-                    let setup = meta.clone();
-                    run(tasks, iters, move |t, i| {
-                        let meta = setup.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            meta.set(&key, VALUE)
-                                .ttl(Ttl::NEVER)
-                                .send()
-                                .await
-                                .expect("ms");
-                        }
-                    })
-                    .await;
-                    run(tasks, iters, move |t, i| {
-                        let meta = meta.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            assert!(raw_compare_and_delete(&meta, &key, VALUE).await);
-                        }
-                    })
-                    .await
-                }
-            });
-        });
-
-        g.bench_function("lock_acquire_release", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let meta = meta.clone();
-                run(tasks, iters, move |t, _| {
-                    let meta = meta.clone();
-                    async move {
-                        let key = format!("bench:lock:{t}");
-                        let token = token();
-                        let ttl = Ttl::secs(LOCK_TTL_RAW);
-                        let added = meta.set(&key, &token).ttl(ttl).add().send().await;
-                        assert_eq!(added.expect("ms ME").status, MutationStatus::Applied);
-                        assert!(raw_compare_and_delete(&meta, &key, token.as_bytes()).await);
-                    }
-                })
-            });
-        });
-        g.finish();
-    }
+                async move { assert!(raw_compare_and_delete(&meta, &cad_key(it), VALUE).await) }
+            },
+        )
+    };
+    let lock = BenchCase::new("lock_acquire_release", move |it| {
+        let meta = meta.clone();
+        async move {
+            let key = format!("bench:lock:{}", it.task);
+            let token = owner_token();
+            raw_set(&meta, &key, token.as_bytes(), Ttl::secs(LOCK_TTL_RAW), true).await;
+            assert!(raw_compare_and_delete(&meta, &key, token.as_bytes()).await);
+        }
+    });
+    let cases = [get, set, add, compare_and_delete, lock];
+    bench_group(c, rt, "memcached/raw_meta", &CONCURRENCY, &cases);
 }
 
 /// One meta command on a persistent connection; reads the reply (and the value of a hit).
@@ -396,7 +254,10 @@ fn main() {
     };
     let config = MemcachedConfig::new(&url).expect("memcached URL");
     let server = config.servers().first().expect("one server").clone();
-    let rt = runtime();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let mut c = criterion_config();
     ours(&mut c, &rt, "ours", config.clone(), &CONCURRENCY);
     ours(&mut c, &rt, "ours_idle64", config.max_idle(64), &[50]);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use weixin_cache_memcached::{HASHED_PREFIX, MemcachedCache, MemcachedConfig};
 use weixin_core::cache::{Cache, CacheErrorKind, DistributedLock};
-use weixin_core::testkit::Namespace;
+use weixin_core::testkit::{Namespace, free_port};
 
 async fn connect() -> MemcachedCache {
     MemcachedCache::from_url(&common::shared_url())
@@ -147,18 +147,18 @@ async fn ttls_above_thirty_days_are_sent_as_absolute_times() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_spread_over_several_servers_and_each_key_lives_on_one() {
-    let a = common::OwnServer::start(common::free_port(), &[]);
-    let b = common::OwnServer::start(common::free_port(), &[]);
-    let url = format!("memcache://127.0.0.1:{},127.0.0.1:{}", a.port, b.port);
+    let a = common::start_server(free_port(), &[]);
+    let b = common::start_server(free_port(), &[]);
+    let url = format!("memcache://127.0.0.1:{},127.0.0.1:{}", a.port(), b.port());
     let config = MemcachedConfig::new(&url).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(config.servers().len(), 2);
     let both = MemcachedCache::connect(config)
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
-    let only_a = MemcachedCache::from_url(&a.url())
+    let only_a = MemcachedCache::from_url(&common::url(a.port()))
         .await
         .unwrap_or_else(|e| panic!("connect a: {e}"));
-    let only_b = MemcachedCache::from_url(&b.url())
+    let only_b = MemcachedCache::from_url(&common::url(b.port()))
         .await
         .unwrap_or_else(|e| panic!("connect b: {e}"));
     let (mut on_a, mut on_b) = (0, 0);

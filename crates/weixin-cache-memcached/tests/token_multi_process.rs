@@ -1,14 +1,10 @@
 //! The access-token broker of `weixin-core`, unchanged, over the real Memcached and across OS
-//! processes: 4 worker processes, each with its own registry, `MemcachedCache` connection and lock, make
-//! 1,000 concurrent `access_token()` calls in total; the token is fetched exactly once, on a
-//! cold cache and again at expiry (`weixin_core::testkit::token_processes`).
+//! processes: 4 worker processes, each with its own registry, `MemcachedCache` connection and
+//! lock, make 1,000 concurrent `access_token()` calls in total; the token is fetched exactly
+//! once, on a cold cache and again at expiry (`weixin_core::testkit::token_processes`).
 
 mod common;
 
-use std::sync::Arc;
-
-use weixin_cache_memcached::MemcachedCache;
-use weixin_core::cache::{Cache, DistributedLock};
 use weixin_core::testkit::token_processes::{self, Backend};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -20,15 +16,5 @@ async fn four_processes_sharing_memcached_fetch_the_token_once_per_expiry() {
     };
     // Fails with the clear message when the server is not configured.
     let url = common::shared_url();
-    token_processes::run(&backend, url, |url| {
-        Box::pin(async move {
-            let backend = MemcachedCache::from_url(&url)
-                .await
-                .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
-            let lock: Arc<dyn DistributedLock> = Arc::new(backend.lock());
-            let cache: Arc<dyn Cache> = Arc::new(backend);
-            (cache, lock)
-        })
-    })
-    .await;
+    token_processes::run(&backend, url, common::connect_with_lock).await;
 }

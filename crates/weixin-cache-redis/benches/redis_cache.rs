@@ -14,64 +14,36 @@
 //! WEIXIN_TEST_REDIS_URL=redis://127.0.0.1:6390 cargo bench -p weixin-cache-redis --bench redis_cache
 //! ```
 
-use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
 use redis::aio::MultiplexedConnection;
 use tokio::runtime::Runtime;
-use tokio::task::JoinSet;
-use tokio::time::Instant;
 use weixin_cache_redis::{RedisCache, RedisLock};
 use weixin_core::cache::{Cache, DistributedLock};
+use weixin_core::testkit::bench::{
+    ADD_TTL, BenchCase, GET_KEY, LOCK_TTL, VALUE, cache_cases, cad_key, owner_token,
+};
 
 const URL_VAR: &str = "WEIXIN_TEST_REDIS_URL";
 /// The concurrency levels measured: one task (latency), and many tasks (throughput).
 const CONCURRENCY: [u64; 2] = [1, 50];
-/// redis-benchmark's default payload size is 3 bytes.
-const VALUE: &[u8] = b"xxx";
-/// TTL of `add`ed keys: short, so fresh keys do not pile up during a run.
-const ADD_TTL: Duration = Duration::from_secs(5);
-const LOCK_TTL: Duration = Duration::from_secs(10);
 const CAD_SCRIPT: &str = r"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
-/// Runs `iters` calls of `op(task, i)` split over `tasks` concurrent tasks; the elapsed time.
-async fn run<F, Fut>(tasks: u64, iters: u64, op: F) -> Duration
-where
-    F: Fn(u64, u64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let op = Arc::new(op);
-    let start = Instant::now();
-    let mut set = JoinSet::new();
-    for t in 0..tasks {
-        let n = iters / tasks + u64::from(t < iters % tasks);
-        let op = op.clone();
-        set.spawn(async move {
-            for i in 0..n {
-                op(t, i).await;
-            }
-        });
+/// One criterion group per concurrency level, named `{name}/c{tasks}`, measuring `cases`.
+fn bench_group(c: &mut Criterion, rt: &Runtime, name: &str, cases: &[BenchCase]) {
+    for tasks in CONCURRENCY {
+        let mut g = c.benchmark_group(format!("{name}/c{tasks}"));
+        g.throughput(Throughput::Elements(1));
+        for case in cases {
+            g.bench_function(case.name(), |b| {
+                b.to_async(rt)
+                    .iter_custom(|iters| case.measure(tasks, iters));
+            });
+        }
+        g.finish();
     }
-    while let Some(done) = set.join_next().await {
-        done.expect("benchmark task panicked");
-    }
-    start.elapsed()
-}
-
-fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-/// A unique owner token as long as the lock's own (32 hex digits; a counter, not random).
-fn token() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{:032x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Our cache and lock.
@@ -79,99 +51,27 @@ fn ours(c: &mut Criterion, rt: &Runtime, url: &str) {
     let cache = rt
         .block_on(RedisCache::from_url(url))
         .expect("connect to Redis");
-    let lock = Arc::new(RedisLock::new(&cache));
+    let lock: Arc<dyn DistributedLock> = Arc::new(RedisLock::new(&cache));
     let cache: Arc<dyn Cache> = Arc::new(cache);
-    let generation = Arc::new(AtomicU64::new(0));
-    rt.block_on(cache.set("bench:get", VALUE, None))
-        .expect("set");
+    let cases = rt.block_on(cache_cases(cache, lock));
+    bench_group(c, rt, "redis/ours", &cases);
+}
 
-    for tasks in CONCURRENCY {
-        let mut g = c.benchmark_group(format!("redis/ours/c{tasks}"));
-        g.throughput(Throughput::Elements(1));
-
-        g.bench_function("get", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                run(tasks, iters, move |_, _| {
-                    let cache = cache.clone();
-                    async move {
-                        let hit = cache.get("bench:get").await.expect("get");
-                        assert!(hit.is_some());
-                    }
-                })
-            });
-        });
-
-        g.bench_function("set", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                run(tasks, iters, move |t, _| {
-                    let cache = cache.clone();
-                    async move {
-                        let key = format!("bench:set:{t}");
-                        cache.set(&key, VALUE, None).await.expect("set");
-                    }
-                })
-            });
-        });
-
-        g.bench_function("add", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                let run_id = generation.fetch_add(1, Ordering::Relaxed);
-                run(tasks, iters, move |t, i| {
-                    let cache = cache.clone();
-                    async move {
-                        let key = format!("bench:add:ours:{run_id}:{t}:{i}");
-                        assert!(cache.add(&key, VALUE, ADD_TTL).await.expect("add"));
-                    }
-                })
-            });
-        });
-
-        g.bench_function("compare_and_delete", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let cache = cache.clone();
-                async move {
-                    // Untimed: store every key that will be deleted.
-                    let setup = cache.clone();
-                    run(tasks, iters, move |t, i| {
-                        let cache = setup.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            cache.set(&key, VALUE, None).await.expect("set");
-                        }
-                    })
-                    .await;
-                    run(tasks, iters, move |t, i| {
-                        let cache = cache.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            let deleted = cache.compare_and_delete(&key, VALUE).await;
-                            assert!(deleted.expect("compare_and_delete"));
-                        }
-                    })
-                    .await
-                }
-            });
-        });
-
-        g.bench_function("lock_acquire_release", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let lock = lock.clone();
-                run(tasks, iters, move |t, _| {
-                    let lock = lock.clone();
-                    async move {
-                        let key = format!("bench:lock:{t}");
-                        let guard = lock.acquire(&key, LOCK_TTL, Duration::ZERO).await;
-                        let guard = guard.expect("acquire").expect("the lock is free");
-                        assert!(guard.release().await.expect("release"));
-                    }
-                })
-            });
-        });
-        g.finish();
+/// `SET key value [NX PX ttl]` on a raw connection; whether it stored.
+async fn raw_set(
+    mut conn: MultiplexedConnection,
+    key: &str,
+    value: &[u8],
+    nx_ttl: Option<Duration>,
+) -> bool {
+    let mut cmd = redis::cmd("SET");
+    cmd.arg(key).arg(value);
+    if let Some(ttl) = nx_ttl {
+        let ms = u64::try_from(ttl.as_millis()).expect("ttl");
+        cmd.arg("NX").arg("PX").arg(ms);
     }
+    let stored: Option<String> = cmd.query_async(&mut conn).await.expect("SET");
+    stored.is_some()
 }
 
 /// The same commands on a raw `redis` multiplexed connection (no timeout, no error mapping).
@@ -181,152 +81,82 @@ fn raw(c: &mut Criterion, rt: &Runtime, url: &str) {
         .block_on(client.get_multiplexed_async_connection())
         .expect("connect to Redis");
     let script = Arc::new(redis::Script::new(CAD_SCRIPT));
-    let generation = Arc::new(AtomicU64::new(0));
-    let add_ttl_ms = u64::try_from(ADD_TTL.as_millis()).expect("ttl");
-    let lock_ttl_ms = u64::try_from(LOCK_TTL.as_millis()).expect("ttl");
-    rt.block_on(async {
-        let mut conn = conn.clone();
-        redis::cmd("SET")
-            .arg("bench:get")
-            .arg(VALUE)
-            .query_async::<()>(&mut conn)
-            .await
-    })
-    .expect("set");
+    assert!(rt.block_on(raw_set(conn.clone(), GET_KEY, VALUE, None)));
 
-    for tasks in CONCURRENCY {
-        let mut g = c.benchmark_group(format!("redis/raw/c{tasks}"));
-        g.throughput(Throughput::Elements(1));
-
-        g.bench_function("get", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let conn = conn.clone();
-                run(tasks, iters, move |_, _| {
-                    let mut conn = conn.clone();
-                    async move {
-                        let hit: Option<Vec<u8>> = redis::cmd("GET")
-                            .arg("bench:get")
-                            .query_async(&mut conn)
-                            .await
-                            .expect("GET");
-                        assert!(hit.is_some());
-                    }
-                })
-            });
-        });
-
-        g.bench_function("set", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let conn = conn.clone();
-                run(tasks, iters, move |t, _| {
-                    let mut conn = conn.clone();
-                    async move {
-                        let key = format!("bench:set:{t}");
-                        redis::cmd("SET")
-                            .arg(&key)
-                            .arg(VALUE)
-                            .query_async::<()>(&mut conn)
-                            .await
-                            .expect("SET");
-                    }
-                })
-            });
-        });
-
-        g.bench_function("add", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let conn = conn.clone();
-                let run_id = generation.fetch_add(1, Ordering::Relaxed);
-                run(tasks, iters, move |t, i| {
-                    let mut conn = conn.clone();
-                    async move {
-                        let key = format!("bench:add:raw:{run_id}:{t}:{i}");
-                        let stored: Option<String> = redis::cmd("SET")
-                            .arg(&key)
-                            .arg(VALUE)
-                            .arg("NX")
-                            .arg("PX")
-                            .arg(add_ttl_ms)
-                            .query_async(&mut conn)
-                            .await
-                            .expect("SET NX");
-                        assert!(stored.is_some());
-                    }
-                })
-            });
-        });
-
-        g.bench_function("compare_and_delete", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let conn = conn.clone();
-                let script = script.clone();
-                async move {
-                    let setup = conn.clone();
-                    run(tasks, iters, move |t, i| {
-                        let mut conn = setup.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            redis::cmd("SET")
-                                .arg(&key)
-                                .arg(VALUE)
-                                .query_async::<()>(&mut conn)
-                                .await
-                                .expect("SET");
-                        }
-                    })
-                    .await;
-                    run(tasks, iters, move |t, i| {
-                        let mut conn = conn.clone();
-                        let script = script.clone();
-                        async move {
-                            let key = format!("bench:cad:{t}:{i}");
-                            let deleted: i64 = script
-                                .key(&key)
-                                .arg(VALUE)
-                                .invoke_async(&mut conn)
-                                .await
-                                .expect("EVALSHA");
-                            assert_eq!(deleted, 1);
-                        }
-                    })
+    let get = {
+        let conn = conn.clone();
+        BenchCase::new("get", move |_| {
+            let mut conn = conn.clone();
+            async move {
+                let hit: Option<Vec<u8>> = redis::cmd("GET")
+                    .arg(GET_KEY)
+                    .query_async(&mut conn)
                     .await
+                    .expect("GET");
+                assert!(hit.is_some());
+            }
+        })
+    };
+    let set = {
+        let conn = conn.clone();
+        BenchCase::new("set", move |it| {
+            let conn = conn.clone();
+            async move {
+                let key = format!("bench:set:{}", it.task);
+                assert!(raw_set(conn, &key, VALUE, None).await);
+            }
+        })
+    };
+    let add = {
+        let conn = conn.clone();
+        BenchCase::new("add", move |it| {
+            let conn = conn.clone();
+            async move {
+                let key = format!("bench:add:raw:{}:{}:{}", it.run, it.task, it.index);
+                assert!(raw_set(conn, &key, VALUE, Some(ADD_TTL)).await);
+            }
+        })
+    };
+    let compare_and_delete = {
+        let (setup, conn, script) = (conn.clone(), conn.clone(), script.clone());
+        BenchCase::with_setup(
+            "compare_and_delete",
+            move |it| {
+                let conn = setup.clone();
+                async move { assert!(raw_set(conn, &cad_key(it), VALUE, None).await) }
+            },
+            move |it| {
+                let (mut conn, script) = (conn.clone(), script.clone());
+                async move {
+                    let deleted: i64 = script
+                        .key(cad_key(it))
+                        .arg(VALUE)
+                        .invoke_async(&mut conn)
+                        .await
+                        .expect("EVALSHA");
+                    assert_eq!(deleted, 1);
                 }
-            });
-        });
-
-        g.bench_function("lock_acquire_release", |b| {
-            b.to_async(rt).iter_custom(|iters| {
-                let conn = conn.clone();
-                let script = script.clone();
-                run(tasks, iters, move |t, _| {
-                    let mut conn = conn.clone();
-                    let script = script.clone();
-                    async move {
-                        let key = format!("bench:lock:{t}");
-                        let token = token();
-                        let stored: Option<String> = redis::cmd("SET")
-                            .arg(&key)
-                            .arg(&token)
-                            .arg("NX")
-                            .arg("PX")
-                            .arg(lock_ttl_ms)
-                            .query_async(&mut conn)
-                            .await
-                            .expect("SET NX");
-                        assert!(stored.is_some(), "the lock is free");
-                        let released: i64 = script
-                            .key(&key)
-                            .arg(&token)
-                            .invoke_async(&mut conn)
-                            .await
-                            .expect("EVALSHA");
-                        assert_eq!(released, 1);
-                    }
-                })
-            });
-        });
-        g.finish();
-    }
+            },
+        )
+    };
+    let lock = BenchCase::new("lock_acquire_release", move |it| {
+        let (mut conn, script) = (conn.clone(), script.clone());
+        async move {
+            let key = format!("bench:lock:{}", it.task);
+            let token = owner_token();
+            let stored = raw_set(conn.clone(), &key, token.as_bytes(), Some(LOCK_TTL)).await;
+            assert!(stored, "the lock is free");
+            let released: i64 = script
+                .key(&key)
+                .arg(&token)
+                .invoke_async(&mut conn)
+                .await
+                .expect("EVALSHA");
+            assert_eq!(released, 1);
+        }
+    });
+    let cases = [get, set, add, compare_and_delete, lock];
+    bench_group(c, rt, "redis/raw", &cases);
 }
 
 /// `host` and `port` of a `redis://[user:pass@]host[:port][/db]` URL, for redis-benchmark.
@@ -396,7 +226,10 @@ fn main() {
         );
         return;
     };
-    let rt = runtime();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let mut c = config();
     ours(&mut c, &rt, &url);
     raw(&mut c, &rt, &url);

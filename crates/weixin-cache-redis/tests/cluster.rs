@@ -9,9 +9,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{OwnServer, free_port};
 use weixin_cache_redis::{RedisCache, RedisConfig};
 use weixin_core::cache::{Cache, DistributedLock};
+use weixin_core::testkit::{OwnServer, free_port};
 
 fn redis_cli(args: &[&str]) -> String {
     let output = Command::new("redis-cli")
@@ -43,7 +43,7 @@ fn start_cluster() -> Cluster {
         let config_file = dir.join(format!("nodes-{port}.conf"));
         let config_file = config_file.to_string_lossy().into_owned();
         let dir_arg = dir.to_string_lossy().into_owned();
-        nodes.push(OwnServer::start_with(
+        nodes.push(common::start_server(
             port,
             &[
                 "--cluster-enabled",

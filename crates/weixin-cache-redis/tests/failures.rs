@@ -5,9 +5,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{OwnServer, free_port};
+use common::{expect_transient, start_server};
 use weixin_cache_redis::{RedisCache, RedisConfig};
-use weixin_core::cache::{Cache, CacheError, CacheErrorKind, DistributedLock};
+use weixin_core::cache::{Cache, CacheErrorKind, DistributedLock};
+use weixin_core::testkit::{free_port, retry_until_ok};
 
 const OP_TIMEOUT: Duration = Duration::from_millis(500);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
@@ -20,23 +21,9 @@ fn config(url: &str) -> RedisConfig {
         .connect_timeout(CONNECT_TIMEOUT)
 }
 
-fn expect_transient<T: std::fmt::Debug>(result: Result<T, CacheError>, what: &str) -> CacheError {
-    match result {
-        Ok(v) => panic!("{what}: expected an error, got Ok({v:?})"),
-        Err(e) => {
-            assert!(
-                e.is_transient(),
-                "{what}: expected a transient error, got {e}"
-            );
-            assert_eq!(e.backend(), "redis");
-            e
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_server_that_is_down_at_start_fails_the_constructor_quickly() {
-    let url = format!("redis://127.0.0.1:{}", free_port());
+    let url = common::url(free_port());
     let started = Instant::now();
     let err = expect_transient(RedisCache::connect(config(&url)).await, "connect");
     let took = started.elapsed();
@@ -59,8 +46,8 @@ async fn a_malformed_url_is_invalid_input() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_cache_recovers_after_the_server_is_killed_and_restarted() {
     let port = free_port();
-    let mut server = OwnServer::start(port);
-    let cache = RedisCache::connect(config(&server.url()))
+    let mut server = start_server(port, &[]);
+    let cache = RedisCache::connect(config(&common::url(server.port())))
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
     let lock = cache.lock();
@@ -95,18 +82,13 @@ async fn the_same_cache_recovers_after_the_server_is_killed_and_restarted() {
         );
     }
 
-    let _server = OwnServer::start(port);
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        match cache.set("k", b"after", None).await {
-            Ok(()) => break,
-            Err(e) if Instant::now() < deadline => {
-                assert!(e.is_transient(), "unexpected error while recovering: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("the cache did not recover within 15 s: {e}"),
-        }
-    }
+    let _server = start_server(port, &[]);
+    retry_until_ok(
+        Duration::from_secs(15),
+        "recovery after the restart",
+        || cache.set("k", b"after", None),
+    )
+    .await;
     assert_eq!(cache.get("k").await.ok().flatten(), Some(b"after".to_vec()));
     // Scripts work again (EVALSHA falls back to EVAL on the fresh server).
     assert!(matches!(
@@ -133,8 +115,8 @@ async fn the_same_cache_recovers_after_the_server_is_killed_and_restarted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frozen_server_makes_operations_time_out_and_thawing_recovers() {
-    let server = OwnServer::start(free_port());
-    let cache = RedisCache::connect(config(&server.url()))
+    let server = start_server(free_port(), &[]);
+    let cache = RedisCache::connect(config(&common::url(server.port())))
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
     cache
@@ -142,7 +124,7 @@ async fn a_frozen_server_makes_operations_time_out_and_thawing_recovers() {
         .await
         .unwrap_or_else(|e| panic!("set: {e}"));
 
-    server.signal("-STOP");
+    server.signal_stop();
     let started = Instant::now();
     let err = expect_transient(cache.get("k").await, "get from a frozen server");
     let took = started.elapsed();
@@ -166,40 +148,31 @@ async fn a_frozen_server_makes_operations_time_out_and_thawing_recovers() {
         started.elapsed()
     );
 
-    server.signal("-CONT");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        match cache.get("k").await {
-            Ok(value) => {
-                assert_eq!(value, Some(b"v".to_vec()));
-                break;
-            }
-            Err(e) if Instant::now() < deadline => {
-                assert!(e.is_transient(), "unexpected error: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("no recovery after thawing: {e}"),
-        }
-    }
+    server.signal_continue();
+    let value = retry_until_ok(Duration::from_secs(10), "recovery after thawing", || {
+        cache.get("k")
+    })
+    .await;
+    assert_eq!(value, Some(b"v".to_vec()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lock_attempt_lost_in_a_frozen_server_is_released_after_thawing() {
-    let server = OwnServer::start(free_port());
-    let cache = RedisCache::connect(config(&server.url()))
+    let server = start_server(free_port(), &[]);
+    let cache = RedisCache::connect(config(&common::url(server.port())))
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
     let lock = cache.lock();
 
     // The attempt reaches the frozen server's socket but gets no answer: its outcome is unknown.
-    server.signal("-STOP");
+    server.signal_stop();
     let err = lock
         .acquire("lock", Duration::from_secs(60), Duration::ZERO)
         .await
         .err()
         .unwrap_or_else(|| panic!("acquire from a frozen server must fail"));
     assert!(err.is_transient(), "{err}");
-    server.signal("-CONT");
+    server.signal_continue();
 
     // The server may now have stored that attempt's token; the background release removes
     // it, so the lock is free long before its 60 s TTL.

@@ -1,10 +1,15 @@
-//! Test support: the shared server from `cargo xtask test`, and throwaway servers owned by one
-//! test (for stopping, pausing and restarting them).
+//! Test support: the shared server from `cargo xtask test`, and throwaway `memcached`
+//! processes owned by one test (`weixin_core::testkit::OwnServer`).
 #![allow(dead_code, unreachable_pub)]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::future::Future;
+use std::pin::Pin;
+use std::process::Command;
+use std::sync::Arc;
+
+use weixin_cache_memcached::MemcachedCache;
+use weixin_core::cache::{Cache, CacheError, DistributedLock};
+use weixin_core::testkit::OwnServer;
 
 /// The variable `cargo xtask test` sets to the shared server's URL.
 pub const URL_VAR: &str = "WEIXIN_TEST_MEMCACHED_URL";
@@ -20,15 +25,9 @@ pub fn shared_url() -> String {
     }
 }
 
-/// A loopback port nothing listens on right now.
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
-    let port = listener
-        .local_addr()
-        .unwrap_or_else(|e| panic!("local_addr: {e}"))
-        .port();
-    drop(listener);
-    port
+/// The URL of a server on a loopback port.
+pub fn url(port: u16) -> String {
+    format!("memcache://127.0.0.1:{port}")
 }
 
 fn running_as_root() -> bool {
@@ -39,91 +38,42 @@ fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
-/// A `memcached` process owned by one test; killed when dropped.
-pub struct OwnServer {
-    child: Option<Child>,
-    pub port: u16,
+/// Starts `memcached` on `port` (64 MiB, no UDP) with `extra` arguments.
+pub fn start_server(port: u16, extra: &[&str]) -> OwnServer {
+    let port_arg = port.to_string();
+    let user: &[&str] = if running_as_root() {
+        &["-u", "root"]
+    } else {
+        &[]
+    };
+    let args = ["-l", "127.0.0.1", "-p", &port_arg, "-U", "0", "-m", "64"]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .chain(user.iter().copied());
+    OwnServer::spawn("memcached", args, port)
 }
 
-impl OwnServer {
-    /// Starts `memcached` on `port` with `extra` arguments and waits until it accepts
-    /// connections.
-    pub fn start(port: u16, extra: &[&str]) -> Self {
-        let mut command = Command::new("memcached");
-        command
-            .args([
-                "-l",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-                "-U",
-                "0",
-                "-m",
-                "64",
-            ])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if running_as_root() {
-            command.args(["-u", "root"]);
-        }
-        let child = command.spawn().unwrap_or_else(|e| {
-            panic!(
-                "cannot start memcached ({e}): install it (`apt-get install memcached`) or run \
-                 `cargo xtask test`, which installs it"
-            )
-        });
-        let server = Self {
-            child: Some(child),
-            port,
-        };
-        wait_until_listening(port);
-        server
-    }
-
-    pub fn url(&self) -> String {
-        format!("memcache://127.0.0.1:{}", self.port)
-    }
-
-    /// Kills the server (SIGKILL) and reaps it.
-    pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// Freezes (SIGSTOP) or thaws (SIGCONT) the server: it keeps its connections open but
-    /// answers nothing while frozen.
-    pub fn signal(&self, signal: &str) {
-        if let Some(child) = &self.child {
-            let status = Command::new("kill")
-                .args([signal, &child.id().to_string()])
-                .status()
-                .unwrap_or_else(|e| panic!("kill {signal}: {e}"));
-            assert!(status.success(), "kill {signal} failed");
-        }
-    }
+/// [`weixin_core::testkit::expect_transient`] for this backend.
+#[track_caller]
+pub fn expect_transient<T: std::fmt::Debug>(
+    result: Result<T, CacheError>,
+    what: &str,
+) -> CacheError {
+    weixin_core::testkit::expect_transient(result, "memcached", what)
 }
 
-impl Drop for OwnServer {
-    fn drop(&mut self) {
-        if let Some(child) = &self.child {
-            let _ = Command::new("kill")
-                .args(["-CONT", &child.id().to_string()])
-                .status();
-        }
-        self.kill();
-    }
-}
+/// A shared cache and the lock to use with it.
+pub type CacheAndLock = (Arc<dyn Cache>, Arc<dyn DistributedLock>);
 
-fn wait_until_listening(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("the test server on port {port} did not start listening within 10 s");
+/// Connects to `url` with the defaults: the cache and its native lock (for the multi-process
+/// proofs of `weixin_core::testkit`).
+pub fn connect_with_lock(url: String) -> Pin<Box<dyn Future<Output = CacheAndLock> + Send>> {
+    Box::pin(async move {
+        let cache = MemcachedCache::from_url(&url)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+        let lock: Arc<dyn DistributedLock> = Arc::new(cache.lock());
+        let cache: Arc<dyn Cache> = Arc::new(cache);
+        (cache, lock)
+    })
 }

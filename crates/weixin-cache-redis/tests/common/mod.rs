@@ -1,10 +1,14 @@
-//! Test support: the shared server from `cargo xtask test`, and throwaway servers owned by one
-//! test (for stopping, pausing and restarting them).
+//! Test support: the shared server from `cargo xtask test`, and throwaway `redis-server`
+//! processes owned by one test (`weixin_core::testkit::OwnServer`).
 #![allow(dead_code, unreachable_pub)]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use weixin_cache_redis::{RedisCache, RedisConfig};
+use weixin_core::cache::{Cache, CacheError, DistributedLock};
+use weixin_core::testkit::OwnServer;
 
 /// The variable `cargo xtask test` sets to the shared server's URL.
 pub const URL_VAR: &str = "WEIXIN_TEST_REDIS_URL";
@@ -20,96 +24,42 @@ pub fn shared_url() -> String {
     }
 }
 
-/// A loopback port nothing listens on right now.
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
-    let port = listener
-        .local_addr()
-        .unwrap_or_else(|e| panic!("local_addr: {e}"))
-        .port();
-    drop(listener);
-    port
+/// The URL of a server on a loopback port.
+pub fn url(port: u16) -> String {
+    format!("redis://127.0.0.1:{port}")
 }
 
-/// A `redis-server` process owned by one test; killed when dropped.
-pub struct OwnServer {
-    child: Option<Child>,
-    pub port: u16,
+/// Starts `redis-server` on `port` (no persistence) with `extra` arguments.
+pub fn start_server(port: u16, extra: &[&str]) -> OwnServer {
+    let port_arg = port.to_string();
+    let args = ["--port", &port_arg, "--bind", "127.0.0.1"]
+        .into_iter()
+        .chain(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+        .chain(extra.iter().copied());
+    OwnServer::spawn("redis-server", args, port)
 }
 
-impl OwnServer {
-    /// Starts `redis-server` on `port` (no persistence) and waits until it accepts connections.
-    pub fn start(port: u16) -> Self {
-        Self::start_with(port, &[])
-    }
-
-    /// [`OwnServer::start`] with extra `redis-server` arguments.
-    pub fn start_with(port: u16, extra: &[&str]) -> Self {
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start redis-server ({e}): install it (`apt-get install redis-server`) \
-                     or run `cargo xtask test`, which installs it"
-                )
-            });
-        let server = Self {
-            child: Some(child),
-            port,
-        };
-        wait_until_listening(port);
-        server
-    }
-
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// Kills the server (SIGKILL) and reaps it.
-    pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// Freezes (SIGSTOP) or thaws (SIGCONT) the server: it keeps its connections open but
-    /// answers nothing while frozen.
-    pub fn signal(&self, signal: &str) {
-        if let Some(child) = &self.child {
-            let status = Command::new("kill")
-                .args([signal, &child.id().to_string()])
-                .status()
-                .unwrap_or_else(|e| panic!("kill {signal}: {e}"));
-            assert!(status.success(), "kill {signal} failed");
-        }
-    }
+/// [`weixin_core::testkit::expect_transient`] for this backend.
+#[track_caller]
+pub fn expect_transient<T: std::fmt::Debug>(
+    result: Result<T, CacheError>,
+    what: &str,
+) -> CacheError {
+    weixin_core::testkit::expect_transient(result, "redis", what)
 }
 
-impl Drop for OwnServer {
-    fn drop(&mut self) {
-        if let Some(child) = &self.child {
-            // A frozen server ignores nothing but SIGKILL; thaw it anyway for a clean exit.
-            let _ = Command::new("kill")
-                .args(["-CONT", &child.id().to_string()])
-                .status();
-        }
-        self.kill();
-    }
-}
+/// A shared cache and the lock to use with it.
+pub type CacheAndLock = (Arc<dyn Cache>, Arc<dyn DistributedLock>);
 
-fn wait_until_listening(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("the test server on port {port} did not start listening within 10 s");
+/// Connects to `url` with the defaults: the cache and its native lock (for the multi-process
+/// proofs of `weixin_core::testkit`).
+pub fn connect_with_lock(url: String) -> Pin<Box<dyn Future<Output = CacheAndLock> + Send>> {
+    Box::pin(async move {
+        let cache = RedisCache::connect(RedisConfig::new(&url))
+            .await
+            .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+        let lock: Arc<dyn DistributedLock> = Arc::new(cache.lock());
+        let cache: Arc<dyn Cache> = Arc::new(cache);
+        (cache, lock)
+    })
 }

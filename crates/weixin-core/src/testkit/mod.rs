@@ -25,13 +25,19 @@
 //! The individual checks are public too, to run one while debugging a backend.
 //!
 //! [`token_processes`] proves the token broker fetches once across OS processes sharing a
-//! backend.
+//! backend, and [`lock_processes`] that a lock excludes across them. [`OwnServer`],
+//! [`expect_transient`] and [`retry_until_ok`] help the backends' failure tests (a server killed,
+//! frozen, restarted). [`bench`](mod@bench) holds the cases the backends' benches measure.
 
 mod atomic;
 mod basics;
+pub mod bench;
 mod lock;
+pub mod lock_processes;
 mod namespace;
+mod own_server;
 pub mod token_processes;
+mod transient;
 mod ttl;
 mod values;
 
@@ -44,6 +50,8 @@ pub use lock::{
     lock_mutual_exclusion, lock_release_frees, lock_wait_times_out,
 };
 pub use namespace::Namespace;
+pub use own_server::{OwnServer, SIGNAL_TIMEOUT, free_port};
+pub use transient::{expect_transient, retry_until_ok};
 pub use ttl::{EXPIRY_WAIT, SHORT_TTL, add_after_expiry, ttl_expiry};
 pub use values::{LARGE_VALUE_LEN, binary_values, large_values, unusual_keys};
 
