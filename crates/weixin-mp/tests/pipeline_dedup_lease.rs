@@ -101,20 +101,7 @@ async fn with_a_short_lease_even_an_immediate_retry_takes_the_push_over() {
 /// retry would run the handler a second time.
 #[tokio::test(start_paused = true)]
 async fn a_live_first_run_keeps_its_claim_far_past_the_lease() {
-    let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
-    let (handler_a, handler_b) = (
-        Arc::new(TestHandler::default()),
-        Arc::new(TestHandler::default()),
-    );
-    let build = |handler: &Arc<TestHandler>| -> TestPipeline {
-        Pipeline::builder_shared(safe_config(), Arc::clone(handler))
-            .cache(Arc::clone(&cache))
-            .dedup_lease(Duration::from_secs(1))
-            .deadline(Duration::from_secs(20))
-            .build()
-            .unwrap()
-    };
-    let (a, b) = (build(&handler_a), build(&handler_b));
+    let [(a, handler_a), (b, handler_b)] = two_servers_with_a_1s_lease(Duration::from_secs(20));
     let request = push("sleep", 83);
     let (first, retry) = tokio::join!(a.handle(request.clone()), async {
         sleep(Duration::from_secs(5)).await;
@@ -131,20 +118,7 @@ async fn a_live_first_run_keeps_its_claim_far_past_the_lease() {
 /// and gets `success` too; one at 8 s, while the handler still runs, as well.
 #[tokio::test(start_paused = true)]
 async fn a_run_past_its_deadline_keeps_its_claim_until_it_answers() {
-    let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
-    let (handler_a, handler_b) = (
-        Arc::new(TestHandler::default()),
-        Arc::new(TestHandler::default()),
-    );
-    let build = |handler: &Arc<TestHandler>| -> TestPipeline {
-        Pipeline::builder_shared(safe_config(), Arc::clone(handler))
-            .cache(Arc::clone(&cache))
-            .dedup_lease(Duration::from_secs(1))
-            .deadline(Duration::from_secs(3))
-            .build()
-            .unwrap()
-    };
-    let (a, b) = (build(&handler_a), build(&handler_b));
+    let [(a, handler_a), (b, handler_b)] = two_servers_with_a_1s_lease(Duration::from_secs(3));
     let request = push("sleep", 84);
     let (first, retry) = tokio::join!(a.handle(request.clone()), async {
         sleep(Duration::from_secs(2)).await;
@@ -160,4 +134,20 @@ async fn a_run_past_its_deadline_keeps_its_claim_until_it_answers() {
     assert_eq!(handler_a.finished(), 1);
     assert_eq!(a.handle(request).await.body(), "success");
     assert_eq!(handler_a.runs() + handler_b.runs(), 1);
+}
+
+/// Two pipelines ("servers") over one memory cache, with a 1 s dedup lease and `deadline`,
+/// each with its own counting handler.
+fn two_servers_with_a_1s_lease(deadline: Duration) -> [(TestPipeline, Arc<TestHandler>); 2] {
+    let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
+    [(), ()].map(|()| {
+        let handler = Arc::new(TestHandler::default());
+        let pipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
+            .cache(Arc::clone(&cache))
+            .dedup_lease(Duration::from_secs(1))
+            .deadline(deadline)
+            .build()
+            .unwrap();
+        (pipeline, handler)
+    })
 }
