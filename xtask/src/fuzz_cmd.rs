@@ -1,7 +1,8 @@
 //! `cargo xtask fuzz`: runs each cargo-fuzz target for a while and says which ones crashed.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{ExitCode, ExitStatus, Stdio};
 
 use crate::cli::FuzzOptions;
@@ -94,13 +95,43 @@ fn ensure_tools() -> Result<(), String> {
         .map_err(|err| format!("could not install cargo-fuzz: {err}"))
 }
 
+/// The arguments after `cargo +nightly`: `fuzz run TARGET CORPUS [SEEDS] -- OPTIONS`.
+///
+/// `corpus` comes first because libFuzzer reads every corpus directory but writes new inputs
+/// only into the first one; `seeds` (the committed `fuzz/seeds/TARGET`) is read-only input.
+fn fuzz_run_args(target: &str, corpus: &Path, seeds: Option<&Path>, seconds: u64) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["fuzz".into(), "run".into(), target.into()];
+    args.push(corpus.into());
+    args.extend(seeds.map(OsString::from));
+    args.push("--".into());
+    args.push(format!("-max_total_time={seconds}").into());
+    args.push("-print_final_stats=1".into());
+    args
+}
+
+/// The writable corpus (created if missing) and the seed directory (when the repo has one)
+/// of `target`, relative to the workspace root, where cargo-fuzz runs.
+fn corpus_dirs(root: &Path, target: &str) -> std::io::Result<(PathBuf, Option<PathBuf>)> {
+    let corpus = Path::new("fuzz").join("corpus").join(target);
+    std::fs::create_dir_all(root.join(&corpus))?;
+    let seeds = Path::new("fuzz").join("seeds").join(target);
+    let seeds = root.join(&seeds).is_dir().then_some(seeds);
+    Ok((corpus, seeds))
+}
+
 /// Runs one target, echoing its output while reading libFuzzer's final lines.
 fn run_target(target: &str, seconds: u64) -> Outcome {
+    let (corpus, seeds) = match corpus_dirs(&process::workspace_root(), target) {
+        Ok(dirs) => dirs,
+        Err(err) => {
+            return Outcome::Failed(format!(
+                "could not create the corpus directory fuzz/corpus/{target}: {err}"
+            ));
+        }
+    };
     let mut command = process::cargo_with_toolchain(TOOLCHAIN);
     command
-        .args(["fuzz", "run", target, "--"])
-        .arg(format!("-max_total_time={seconds}"))
-        .arg("-print_final_stats=1")
+        .args(fuzz_run_args(target, &corpus, seeds.as_deref(), seconds))
         .stdin(Stdio::null())
         .stderr(Stdio::piped());
     let shown = process::display(&command);
@@ -197,6 +228,83 @@ mod tests {
         assert_eq!(list_targets(&dir), ["envelope", "xml"]);
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(list_targets(&dir).is_empty());
+    }
+
+    #[test]
+    fn seeds_follow_the_writable_corpus() {
+        let words = |args: Vec<OsString>| {
+            args.into_iter()
+                .map(|arg| arg.into_string().unwrap())
+                .collect::<Vec<_>>()
+        };
+        let corpus = Path::new("fuzz/corpus/envelope");
+        let seeds = Path::new("fuzz/seeds/envelope");
+        assert_eq!(
+            words(fuzz_run_args("envelope", corpus, Some(seeds), 30)),
+            [
+                "fuzz",
+                "run",
+                "envelope",
+                "fuzz/corpus/envelope",
+                "fuzz/seeds/envelope",
+                "--",
+                "-max_total_time=30",
+                "-print_final_stats=1"
+            ]
+        );
+        assert_eq!(
+            words(fuzz_run_args("envelope", corpus, None, 5)),
+            [
+                "fuzz",
+                "run",
+                "envelope",
+                "fuzz/corpus/envelope",
+                "--",
+                "-max_total_time=5",
+                "-print_final_stats=1"
+            ]
+        );
+    }
+
+    #[test]
+    fn creates_the_corpus_and_finds_seeds_only_when_present() {
+        let root = std::env::temp_dir().join(format!("xtask-fuzz-dirs-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("fuzz/seeds/envelope")).unwrap();
+
+        let (corpus, seeds) = corpus_dirs(&root, "envelope").unwrap();
+        assert_eq!(corpus, Path::new("fuzz/corpus/envelope"));
+        assert!(root.join("fuzz/corpus/envelope").is_dir());
+        assert_eq!(seeds.as_deref(), Some(Path::new("fuzz/seeds/envelope")));
+
+        let (corpus, seeds) = corpus_dirs(&root, "ws_frame").unwrap();
+        assert!(root.join(corpus).is_dir());
+        assert_eq!(seeds, None);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Every target in the repo starts from committed seeds, and they stay small.
+    #[test]
+    fn every_target_has_seeds() {
+        let fuzz_dir = process::workspace_root().join("fuzz");
+        let targets = list_targets(&fuzz_dir.join("fuzz_targets"));
+        assert!(!targets.is_empty());
+        let mut total = 0;
+        for target in targets {
+            let dir = fuzz_dir.join("seeds").join(&target);
+            let sizes: Vec<u64> = std::fs::read_dir(&dir)
+                .unwrap_or_else(|err| panic!("{} is missing: {err}", dir.display()))
+                .map(|entry| entry.unwrap().metadata().unwrap())
+                .filter(|meta| meta.is_file())
+                .map(|meta| meta.len())
+                .collect();
+            assert!(
+                (3..=12).contains(&sizes.len()),
+                "{target}: {} seeds, want 3 to 12",
+                sizes.len()
+            );
+            total += sizes.iter().sum::<u64>();
+        }
+        assert!(total < 200 * 1024, "fuzz/seeds holds {total} bytes");
     }
 
     #[test]
