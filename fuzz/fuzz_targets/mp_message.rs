@@ -4,7 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::{Message, PushMessage, PushMeta, Reply};
+use weixin_mp::{Message, Reply};
+use weixin_push::{PushMessage, PushMeta};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -10,13 +10,15 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use weixin_core::{AppConfig, Weixin};
 use weixin_crypto::{KeySlot, MsgCrypt};
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushMethod, PushRequest};
-use weixin_mp::{Message, MessageHandler, Mp};
+use weixin_mp::{MessageHandler, MpPipeline, OfficialAccount};
+use weixin_push::pipeline::{PushMethod, PushRequest};
 
 const TOKEN: &str = "AAAAA";
 const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const APPID: &str = "wxba5fad812f8e6fb9";
+const SECRET: &str = "fuzz-secret";
 
 struct Defaults;
 
@@ -24,7 +26,7 @@ impl MessageHandler for Defaults {}
 
 struct World {
     runtime: tokio::runtime::Runtime,
-    pipeline: Pipeline<Message, Mp<Defaults>>,
+    pipeline: MpPipeline<Defaults>,
     crypt: MsgCrypt,
 }
 
@@ -35,15 +37,26 @@ fn world() -> &'static World {
             .enable_all()
             .build()
             .expect("runtime"),
-        pipeline: Pipeline::builder(
-            PushConfig::new(APPID, TOKEN).encoding_aes_key(KEY),
-            Mp(Defaults),
-        )
-        .allow_plain(true)
-        .build()
-        .expect("pipeline"),
+        pipeline: pipeline(),
         crypt: MsgCrypt::new(TOKEN, KEY, APPID).expect("crypt"),
     })
+}
+
+/// The fuzzed account in a registry of its own (the in-process cache), plain pushes allowed.
+fn pipeline() -> MpPipeline<Defaults> {
+    let weixin = Weixin::builder().build().expect("registry");
+    let account = OfficialAccount::register(
+        &weixin,
+        AppConfig::new(APPID, SECRET)
+            .push_token(TOKEN)
+            .encoding_aes_key(KEY),
+    )
+    .expect("registration");
+    account
+        .pipeline(Defaults)
+        .allow_plain(true)
+        .build()
+        .expect("pipeline")
 }
 
 fuzz_target!(|data: &[u8]| {

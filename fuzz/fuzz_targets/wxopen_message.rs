@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::PushMessage;
+use weixin_push::PushMessage;
 use weixin_wxopen::WxMessage;
 
 fuzz_target!(|data: &[u8]| {

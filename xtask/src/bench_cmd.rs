@@ -398,7 +398,7 @@ fn against_empty(
 /// 3. HTTP under wrk.
 fn http(ctx: &Ctx, redis: &Result<String, String>) -> Vec<Row> {
     const EMPTY: &str = "HTTP: empty axum handler (baseline)";
-    const CALLBACK_MEMORY: &str = "HTTP: SDK callback alone (pipeline + `weixin_mp::server::router`, echo handler), memory cache";
+    const CALLBACK_MEMORY: &str = "HTTP: SDK callback alone (pipeline + `weixin_push::server::router`, echo handler), memory cache";
     const CALLBACK_REDIS: &str = "HTTP: SDK callback alone, Redis cache";
     const SAMPLE_MEMORY: &str =
         "HTTP: sample app `POST /wxopen` (examples/wxopen-sample), memory cache";

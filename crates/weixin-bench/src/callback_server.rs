@@ -1,6 +1,6 @@
 //! The SDK's push callback over HTTP with nothing else around it: the benchmark pipeline
 //! ([`crate::pipeline_loop::pipeline`], an echo handler, safe mode, dedup and context on)
-//! mounted at `POST /wxopen` with `weixin_mp::server::router`, over the memory cache or Redis.
+//! mounted at `POST /wxopen` with `weixin_push::server::router`, over the memory cache or Redis.
 //!
 //! It isolates the SDK's cost from whatever the sample app's handler does.
 
@@ -22,7 +22,7 @@ pub async fn serve(listen: &str, redis_url: Option<&str>) -> Result<(), String> 
         ),
         None => Arc::new(MemoryCache::new()),
     };
-    let app = weixin_mp::server::router(pipeline_loop::pipeline(cache)?, "/wxopen");
+    let app = weixin_push::server::router(pipeline_loop::pipeline(cache)?, "/wxopen");
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|err| format!("cannot listen on {listen}: {err}"))?;

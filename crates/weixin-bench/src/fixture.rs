@@ -7,6 +7,8 @@ use weixin_crypto::{KeySlot, MsgCrypt, msg_signature, signature};
 
 /// The account's appid.
 pub const APPID: &str = "wx5bench0c0ffee42";
+/// The account's AppSecret (test value; the push benchmarks never call the API).
+pub const SECRET: &str = "weixinbenchsecret";
 /// The account's push token (test value, not a secret).
 pub const TOKEN: &str = "weixinbenchtoken";
 /// The account's EncodingAESKey (WeChat's own sample key; test value, not a secret).

@@ -6,7 +6,7 @@
 //! | subcommand | what |
 //! |---|---|
 //! | `steps` | the steps wechatpy also does (verify, decrypt, parse, text reply, encrypt), plus the crypto alone and the parse alone |
-//! | `pipeline` | one encrypted text push through the whole [`weixin_mp::pipeline::Pipeline`] with the memory cache |
+//! | `pipeline` | one encrypted text push through the whole [`weixin_push::Pipeline`] with the memory cache |
 //! | `pool` | files of distinct pre-encrypted pushes for wrk and the peers ([`pool`]) |
 //! | `callback-server` | the SDK's push callback alone over HTTP (echo handler), memory cache or Redis |
 //! | `empty-server` | an axum server whose `POST /wxopen` answers `success` and does nothing else |

@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use weixin_core::cache::{Cache, MemoryCache};
+use weixin_core::{AppConfig, Weixin};
 use weixin_mp::message::TextMessage;
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushRequest, Query};
-use weixin_mp::{HandlerError, MessageHandler, Mp, MpContext, Reply};
+use weixin_mp::{HandlerError, MessageHandler, MpContext, MpPipeline, OfficialAccount, Reply};
+use weixin_push::pipeline::{PushRequest, Query};
 
 use crate::fixture::{self, Push, REPLY_PREFIX};
 use crate::report::Line;
@@ -36,7 +37,7 @@ impl MessageHandler for Echo {
 
 /// The benchmark pipeline: the fixture account in safe mode, dedup and context on, over
 /// `cache`.
-pub fn pipeline(cache: Arc<dyn Cache>) -> Result<Pipeline<weixin_mp::Message, Mp<Echo>>, String> {
+pub fn pipeline(cache: Arc<dyn Cache>) -> Result<MpPipeline<Echo>, String> {
     pipeline_with(cache, Parts::ALL)
 }
 
@@ -58,19 +59,23 @@ impl Parts {
 }
 
 /// The benchmark pipeline with only `parts` of the optional stages.
-pub fn pipeline_with(
-    cache: Arc<dyn Cache>,
-    parts: Parts,
-) -> Result<Pipeline<weixin_mp::Message, Mp<Echo>>, String> {
-    Pipeline::builder(
-        PushConfig::new(fixture::APPID, fixture::TOKEN).encoding_aes_key(fixture::ENCODING_AES_KEY),
-        Mp(Echo),
-    )
-    .cache(cache)
-    .dedup(parts.dedup)
-    .context(parts.context)
-    .build()
-    .map_err(|err| err.to_string())
+pub fn pipeline_with(cache: Arc<dyn Cache>, parts: Parts) -> Result<MpPipeline<Echo>, String> {
+    let weixin = Weixin::builder()
+        .cache(cache)
+        .app(
+            AppConfig::new(fixture::APPID, fixture::SECRET)
+                .push_token(fixture::TOKEN)
+                .encoding_aes_key(fixture::ENCODING_AES_KEY),
+        )
+        .build()
+        .map_err(|err| err.to_string())?;
+    let app = weixin.app(fixture::APPID).map_err(|err| err.to_string())?;
+    OfficialAccount::new(app)
+        .pipeline(Echo)
+        .dedup(parts.dedup)
+        .context(parts.context)
+        .build()
+        .map_err(|err| err.to_string())
 }
 
 /// `count` distinct pushes (MsgIds `0..count`) as pipeline requests, sent now.

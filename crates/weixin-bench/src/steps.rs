@@ -8,7 +8,8 @@
 use std::hint::black_box;
 
 use weixin_crypto::{EnvelopeFormat, KeySlot, MsgCrypt};
-use weixin_mp::{Message, PushMessage, Reply};
+use weixin_mp::{Message, Reply};
+use weixin_push::PushMessage;
 
 use crate::fixture::{self, Push, REPLY_PREFIX};
 use crate::report::Line;

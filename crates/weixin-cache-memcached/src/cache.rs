@@ -122,4 +122,8 @@ impl Cache for MemcachedCache {
     fn backend_name(&self) -> &'static str {
         BACKEND
     }
+
+    fn native_lock(&self) -> Option<std::sync::Arc<dyn weixin_core::cache::DistributedLock>> {
+        Some(std::sync::Arc::new(self.lock()))
+    }
 }

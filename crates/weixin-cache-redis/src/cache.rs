@@ -187,4 +187,8 @@ impl Cache for RedisCache {
     fn backend_name(&self) -> &'static str {
         BACKEND
     }
+
+    fn native_lock(&self) -> Option<std::sync::Arc<dyn weixin_core::cache::DistributedLock>> {
+        Some(std::sync::Arc::new(self.lock()))
+    }
 }

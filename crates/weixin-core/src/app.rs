@@ -17,14 +17,32 @@ use crate::token::{
     RefresherHandle, TokenMode, TokenSettings,
 };
 
-/// One app's registration: appid, secret and an optional display name.
+/// One app's registration: everything the admin console gives you for one Official Account or
+/// mini program, given once.
 ///
-/// `Debug` masks the secret.
+/// - the appid and AppSecret (API calls, access tokens);
+/// - the message-push settings of 「消息推送配置」 (`Token`, `EncodingAESKey`, and the previous
+///   key while rotating), needed only to receive pushes;
+/// - an optional name to find the app by and to show in logs.
+///
+/// `Debug` masks the secret, the push token and the keys.
+///
+/// ```
+/// use weixin_core::AppConfig;
+/// let app = AppConfig::new("wx2c2769f8efd9abc2", "app-secret")
+///     .push_token("spamtest")
+///     .encoding_aes_key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
+/// let shown = format!("{app:?}");
+/// assert!(!shown.contains("spamtest") && !shown.contains("app-secret"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     appid: String,
     secret: Secret,
     name: Option<String>,
+    push_token: Option<Secret>,
+    encoding_aes_key: Option<Secret>,
+    previous_encoding_aes_key: Option<Secret>,
 }
 
 impl AppConfig {
@@ -34,12 +52,48 @@ impl AppConfig {
             appid: appid.into(),
             secret: secret.into(),
             name: None,
+            push_token: None,
+            encoding_aes_key: None,
+            previous_encoding_aes_key: None,
         }
     }
 
     /// A name to find the app by ([`Weixin::app_by_name`]) and to show in logs.
+    #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+
+    /// The message-push `Token` (「消息推送配置」): push signatures are checked with it.
+    #[must_use]
+    pub fn push_token(mut self, token: impl Into<Secret>) -> Self {
+        self.push_token = Some(token.into());
+        self
+    }
+
+    /// The 43-character `EncodingAESKey` (compatible and safe modes). Without one, only plain
+    /// pushes can be received; with one, plain pushes are refused unless the push pipeline is
+    /// told otherwise.
+    #[must_use]
+    pub fn encoding_aes_key(mut self, key: impl Into<Secret>) -> Self {
+        self.encoding_aes_key = Some(key.into());
+        self
+    }
+
+    /// Like [`encoding_aes_key`](Self::encoding_aes_key) with an optional value, for
+    /// configuration read from the environment (`None`: plain mode).
+    #[must_use]
+    pub fn maybe_encoding_aes_key(mut self, key: Option<impl Into<Secret>>) -> Self {
+        self.encoding_aes_key = key.map(Into::into);
+        self
+    }
+
+    /// The previous `EncodingAESKey`, kept while rotating: a push the current key cannot
+    /// decrypt is tried with this one, and its reply is encrypted with the key that worked.
+    #[must_use]
+    pub fn previous_encoding_aes_key(mut self, key: impl Into<Secret>) -> Self {
+        self.previous_encoding_aes_key = Some(key.into());
         self
     }
 
@@ -53,6 +107,21 @@ impl AppConfig {
         &self.secret
     }
 
+    /// The message-push `Token`, when configured.
+    pub fn push_token_value(&self) -> Option<&Secret> {
+        self.push_token.as_ref()
+    }
+
+    /// The current `EncodingAESKey`, when configured.
+    pub fn encoding_aes_key_value(&self) -> Option<&Secret> {
+        self.encoding_aes_key.as_ref()
+    }
+
+    /// The previous `EncodingAESKey`, when configured.
+    pub fn previous_encoding_aes_key_value(&self) -> Option<&Secret> {
+        self.previous_encoding_aes_key.as_ref()
+    }
+
     fn validate(&self) -> Result<(), Error> {
         if self.appid.trim().is_empty() {
             return Err(Error::Config("an app has an empty appid".to_owned()));
@@ -60,6 +129,18 @@ impl AppConfig {
         if self.secret.is_empty() {
             return Err(Error::Config(format!(
                 "app {} has an empty secret",
+                self.appid
+            )));
+        }
+        if self.push_token.as_ref().is_some_and(Secret::is_empty) {
+            return Err(Error::Config(format!(
+                "app {} has an empty push Token: copy it from the admin console's message-push configuration",
+                self.appid
+            )));
+        }
+        if self.push_token.is_none() && self.encoding_aes_key.is_some() {
+            return Err(Error::Config(format!(
+                "app {} has an EncodingAESKey but no push Token: both come from the message-push configuration",
                 self.appid
             )));
         }
@@ -86,7 +167,10 @@ impl WeixinBuilder {
         self
     }
 
-    /// The distributed lock (default: a `CacheLock` over the cache).
+    /// The distributed lock. Default: the cache's own lock
+    /// ([`Cache::native_lock`]) when it has one, else a
+    /// [`CacheLock`](crate::cache::CacheLock) over the cache. Set it only to use a lock service
+    /// other than the cache on purpose.
     pub fn lock(mut self, lock: Arc<dyn DistributedLock>) -> Self {
         self.lock = Some(lock);
         self
@@ -146,7 +230,9 @@ impl WeixinBuilder {
         self
     }
 
-    /// The wall clock used for token expiry (default: system time).
+    /// The wall clock of every app (default: system time): token expiry, push timestamps and
+    /// the replay window, message contexts, sessions. Tests use a
+    /// [`ManualClock`](crate::clock::ManualClock).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.tokens.clock = clock;
         self
@@ -175,7 +261,9 @@ impl WeixinBuilder {
         };
         let lock = match self.lock {
             Some(lock) => lock,
-            None => default_lock(cache.clone()),
+            None => cache
+                .native_lock()
+                .unwrap_or_else(|| default_lock(cache.clone())),
         };
         let counters = Arc::new(Counters::default());
         let observer = Observer {
@@ -196,9 +284,12 @@ impl WeixinBuilder {
         );
         let weixin = Weixin {
             inner: Arc::new(Inner {
-                keys: CacheKey::new(self.tokens.key_prefix.clone()),
-                cache,
-                lock,
+                shared: Shared {
+                    keys: CacheKey::new(self.tokens.key_prefix.clone()),
+                    cache,
+                    lock,
+                    clock: self.tokens.clock.clone(),
+                },
                 http,
                 base,
                 retry: self.client.retry,
@@ -256,10 +347,17 @@ pub struct Weixin {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+/// What every app of a registry shares: the cache, its lock, the key prefix and the clock.
+#[derive(Clone)]
+struct Shared {
     cache: Arc<dyn Cache>,
     lock: Arc<dyn DistributedLock>,
     keys: CacheKey,
+    clock: Arc<dyn Clock>,
+}
+
+struct Inner {
+    shared: Shared,
     http: reqwest::Client,
     base: url::Url,
     retry: RetryPolicy,
@@ -313,6 +411,7 @@ impl Weixin {
             inner: Arc::new(AppInner {
                 config,
                 api,
+                shared: inner.shared.clone(),
                 access_tokens: inner.access_tokens.clone(),
                 jsapi_tickets: inner.jsapi_tickets.clone(),
             }),
@@ -371,17 +470,22 @@ impl Weixin {
 
     /// The shared cache (for other parts of the SDK: contexts, dedup, sessions).
     pub fn cache(&self) -> &Arc<dyn Cache> {
-        &self.inner.cache
+        &self.inner.shared.cache
     }
 
     /// The distributed lock.
     pub fn lock(&self) -> &Arc<dyn DistributedLock> {
-        &self.inner.lock
+        &self.inner.shared.lock
     }
 
     /// The cache key builder (with the configured prefix).
     pub fn keys(&self) -> &CacheKey {
-        &self.inner.keys
+        &self.inner.shared.keys
+    }
+
+    /// The wall clock of the registry (token expiry, contexts, sessions, push timestamps).
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.shared.clock
     }
 
     /// Counters: token fetches, lock waits, retries, force refreshes, invalidations, API calls.
@@ -401,8 +505,8 @@ impl fmt::Debug for Weixin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Weixin")
             .field("api_base", &self.inner.base.as_str())
-            .field("cache", &self.inner.cache.backend_name())
-            .field("key_prefix", &self.inner.keys.prefix())
+            .field("cache", &self.inner.shared.cache.backend_name())
+            .field("key_prefix", &self.inner.shared.keys.prefix())
             .field("token_mode", &self.inner.token_mode)
             .field(
                 "apps",
@@ -417,7 +521,10 @@ impl fmt::Debug for Weixin {
     }
 }
 
-/// One registered app: its API client and tokens. Cloning is cheap.
+/// One registered app: its configuration, API client and tokens, and the registry's shared
+/// cache, lock, key prefix and clock. Every other part of the SDK (the push pipeline, login
+/// sessions, API handles) is built from this handle, so it inherits all of them: nothing can be
+/// wired to another cache by accident. Cloning is cheap.
 #[derive(Clone)]
 pub struct AppClient {
     inner: Arc<AppInner>,
@@ -426,6 +533,7 @@ pub struct AppClient {
 struct AppInner {
     config: AppConfig,
     api: ApiClient,
+    shared: Shared,
     access_tokens: AccessTokenContainer,
     jsapi_tickets: JsApiTicketContainer,
 }
@@ -444,6 +552,31 @@ impl AppClient {
     /// The AppSecret (e.g. for `sns/jscode2session`).
     pub fn secret(&self) -> &Secret {
         &self.inner.config.secret
+    }
+
+    /// The whole registration (push token and keys included).
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+
+    /// The shared cache of the registry.
+    pub fn cache(&self) -> &Arc<dyn Cache> {
+        &self.inner.shared.cache
+    }
+
+    /// The registry's distributed lock.
+    pub fn lock(&self) -> &Arc<dyn DistributedLock> {
+        &self.inner.shared.lock
+    }
+
+    /// The cache key builder of the registry (with its prefix).
+    pub fn keys(&self) -> &CacheKey {
+        &self.inner.shared.keys
+    }
+
+    /// The registry's wall clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.shared.clock
     }
 
     /// The API client of this app (access token added automatically).

@@ -4,7 +4,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::{Message, PushMessage, PushReply, Reply};
+use weixin_mp::{Message, Reply};
+use weixin_push::{PushMessage, PushReply};
 
 const TEXT_XML: &str = "<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\
 <FromUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></FromUserName>\

@@ -6,10 +6,11 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use weixin_core::{AppConfig, Weixin};
 use weixin_crypto::{KeySlot, MsgCrypt};
 use weixin_mp::message::TextMessage;
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushRequest};
-use weixin_mp::{HandlerError, Message, MessageHandler, Mp, MpContext, Reply};
+use weixin_mp::{HandlerError, MessageHandler, MpContext, MpPipeline, OfficialAccount, Reply};
+use weixin_push::PushRequest;
 
 const TOKEN: &str = "AAAAA";
 const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -30,8 +31,6 @@ impl MessageHandler for Echo {
         Ok(Reply::text(format!("you said: {}", text.content)))
     }
 }
-
-type MpPipeline = Pipeline<Message, Mp<Echo>>;
 
 fn pushes(distinct_users: bool) -> Vec<PushRequest> {
     let crypt = MsgCrypt::new(TOKEN, KEY, APPID).unwrap();
@@ -55,15 +54,22 @@ fn pushes(distinct_users: bool) -> Vec<PushRequest> {
         .collect()
 }
 
-fn build_pipeline(full: bool) -> MpPipeline {
-    Pipeline::builder(
-        PushConfig::new(APPID, TOKEN).encoding_aes_key(KEY),
-        Mp(Echo),
+/// A fresh registry (so a fresh in-memory cache) and the account's pipeline.
+fn build_pipeline(full: bool) -> MpPipeline<Echo> {
+    let weixin = Weixin::builder().build().unwrap();
+    let account = OfficialAccount::register(
+        &weixin,
+        AppConfig::new(APPID, "secret")
+            .push_token(TOKEN)
+            .encoding_aes_key(KEY),
     )
-    .dedup(full)
-    .context(full)
-    .build()
-    .unwrap()
+    .unwrap();
+    account
+        .pipeline(Echo)
+        .dedup(full)
+        .context(full)
+        .build()
+        .unwrap()
 }
 
 fn bench_case(c: &mut Criterion, name: &str, full: bool, distinct_users: bool) {

@@ -1,16 +1,17 @@
-//! WeChat Official Account (公众号): push pipeline, message model, passive replies, server adapters and advanced APIs.
+//! WeChat Official Account (公众号): message model, passive replies, the account handle and
+//! advanced APIs.
 //!
-//! Part of the `weixin` workspace; see the repository README for the crate map.
+//! Part of the `weixin` workspace; most users reach it through the `weixin` facade crate
+//! (feature `official-account`). The push pipeline itself is `weixin-push`, shared with mini
+//! programs.
 //!
 //! | What | Where |
 //! |---|---|
-//! | The push pipeline (verify, decrypt, dedup, context, deadline, encrypted reply) | [`Pipeline`], [`PushConfig`] |
-//! | Mounting it on a server | [`PushService`] (tower), `server::router` (axum, feature `axum`) |
+//! | One registered account: its pipeline, router and APIs | [`OfficialAccount`] |
 //! | Official Account messages and events | [`Message`] ([`message`]) |
 //! | Passive replies | [`Reply`] ([`reply`]) |
 //! | Your code: one method per message type | [`MessageHandler`], run through [`Mp`] |
 //! | Advanced APIs (customer service, media, templates, menus, users, OAuth, JS-SDK...) | [`api::MpApi`] |
-//! | The seam other platforms plug into (mini programs: `weixin-wxopen`) | [`PushMessage`], [`PushReply`], [`PushHandler`] |
 //!
 //! # Example
 //!
@@ -18,8 +19,10 @@
 //! same way; see `docs/official-account.md` for the axum version):
 //!
 //! ```
+//! use weixin_core::{AppConfig, Weixin};
 //! use weixin_mp::message::TextMessage;
-//! use weixin_mp::{HandlerError, MessageHandler, Mp, MpContext, Pipeline, PushConfig, PushRequest, Reply};
+//! use weixin_mp::{HandlerError, MessageHandler, MpContext, OfficialAccount, Reply};
+//! use weixin_push::PushRequest;
 //!
 //! struct Echo;
 //!
@@ -32,9 +35,12 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-//! let pipeline = Pipeline::builder(PushConfig::new("wx1234567890abcdef", "my-token"), Mp(Echo))
-//!     .allow_plain(true)
-//!     .build()?;
+//! let weixin = Weixin::builder().build()?;
+//! let account = OfficialAccount::register(
+//!     &weixin,
+//!     AppConfig::new("wx1234567890abcdef", "app-secret").push_token("my-token"),
+//! )?;
+//! let pipeline = account.pipeline(Echo).build()?;
 //!
 //! let (timestamp, nonce) = ("1700000000", "42");
 //! let signature = weixin_crypto::signature::signature("my-token", timestamp, nonce);
@@ -51,19 +57,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod account;
 pub mod api;
-pub mod handler;
 pub mod message;
 pub mod message_handler;
-pub mod pipeline;
-pub mod push;
 pub mod reply;
-pub mod server;
 
-pub use handler::{HandlerContext, HandlerError, PushHandler};
+pub use account::{MpPipeline, OfficialAccount};
 pub use message::Message;
 pub use message_handler::{MessageHandler, Mp, MpContext};
-pub use pipeline::{Pipeline, PushConfig, PushRequest, PushResponse};
-pub use push::{ParseError, PushMessage, PushMeta, PushReply, RenderedReply};
 pub use reply::Reply;
-pub use server::PushService;
+pub use weixin_push::HandlerError;

@@ -7,15 +7,10 @@
 //! [`on_executed`](MessageHandler::on_executed).
 //!
 //! ```
-//! use std::sync::Arc;
-//!
-//! use weixin_context::MessageContext;
 //! use weixin_crypto::EnvelopeFormat;
 //! use weixin_mp::message::{SubscribeEvent, TextMessage};
-//! use weixin_mp::{
-//!     HandlerContext, HandlerError, Message, MessageHandler, Mp, MpContext, PushHandler,
-//!     PushMessage, Reply,
-//! };
+//! use weixin_mp::{HandlerError, Message, MessageHandler, Mp, MpContext, Reply};
+//! use weixin_push::PushHandler;
 //!
 //! /// Echoes text back and welcomes new followers.
 //! struct Echo;
@@ -51,12 +46,7 @@
 //!            <MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content>\
 //!            <MsgId>1</MsgId></xml>";
 //! let message = Message::parse(xml, EnvelopeFormat::Xml)?;
-//! let mut cx: MpContext = HandlerContext::new(
-//!     Arc::from("wx_appid"),
-//!     EnvelopeFormat::Xml,
-//!     false,
-//!     MessageContext::new("wx_appid", "o_user", 0, 10),
-//! );
+//! let mut cx = MpContext::for_test("wx_appid", "o_user");
 //! let reply = handler.handle(&mut cx, &message).await?;
 //! assert_eq!(reply, Reply::text("you said: hi"));
 //!
@@ -71,31 +61,14 @@
 
 use async_trait::async_trait;
 
-use crate::handler::{HandlerContext, HandlerError, PushHandler};
 use crate::message::*;
-use crate::push::PushMeta;
 use crate::reply::Reply;
+use weixin_push::PushMeta;
+use weixin_push::{HandlerContext, HandlerError, PushHandler};
 
 /// What an Official Account handler sees while it runs: the user's message context (this
 /// request last) and facts about the request.
 pub type MpContext = HandlerContext<Message, Reply>;
-
-/// The routing facts of a typed message, for [`MessageHandler::default_response`].
-fn meta<'m>(
-    header: &'m Header,
-    msg_type: &'m str,
-    event: Option<&'m str>,
-    msg_id: Option<u64>,
-) -> PushMeta<'m> {
-    PushMeta {
-        to_user: &header.to_user_name,
-        from_user: &header.from_user_name,
-        create_time: header.create_time,
-        msg_type,
-        msg_id: msg_id.filter(|&id| id != 0),
-        event,
-    }
-}
 
 /// An Official Account message handler: one method per message and event type.
 ///
@@ -146,7 +119,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &TextMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "text", None, message.msg_id);
+        let request = message.header.meta("text", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -158,7 +131,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &ImageMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "image", None, message.msg_id);
+        let request = message.header.meta("image", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -170,7 +143,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &VoiceMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "voice", None, message.msg_id);
+        let request = message.header.meta("voice", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -182,7 +155,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &VideoMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "video", None, message.msg_id);
+        let request = message.header.meta("video", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -194,7 +167,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &VideoMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "shortvideo", None, message.msg_id);
+        let request = message.header.meta("shortvideo", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -206,7 +179,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &LocationMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "location", None, message.msg_id);
+        let request = message.header.meta("location", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -218,7 +191,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &LinkMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "link", None, message.msg_id);
+        let request = message.header.meta("link", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -230,7 +203,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &FileMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "file", None, message.msg_id);
+        let request = message.header.meta("file", None, message.msg_id);
         self.default_response(cx, &request).await
     }
 
@@ -242,7 +215,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &SubscribeEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("subscribe"), None);
+        let request = message.header.meta("event", Some("subscribe"), None);
         self.default_response(cx, &request).await
     }
 
@@ -254,7 +227,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &UnsubscribeEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("unsubscribe"), None);
+        let request = message.header.meta("event", Some("unsubscribe"), None);
         self.default_response(cx, &request).await
     }
 
@@ -266,7 +239,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &ScanEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("SCAN"), None);
+        let request = message.header.meta("event", Some("SCAN"), None);
         self.default_response(cx, &request).await
     }
 
@@ -278,7 +251,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &LocationEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("LOCATION"), None);
+        let request = message.header.meta("event", Some("LOCATION"), None);
         self.default_response(cx, &request).await
     }
 
@@ -290,7 +263,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &ClickEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("CLICK"), None);
+        let request = message.header.meta("event", Some("CLICK"), None);
         self.default_response(cx, &request).await
     }
 
@@ -302,7 +275,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &ViewEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("VIEW"), None);
+        let request = message.header.meta("event", Some("VIEW"), None);
         self.default_response(cx, &request).await
     }
 
@@ -314,7 +287,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &ViewEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("view_miniprogram"), None);
+        let request = message.header.meta("event", Some("view_miniprogram"), None);
         self.default_response(cx, &request).await
     }
 
@@ -326,12 +299,9 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &TemplateSendJobFinishEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(
-            &message.header,
-            "event",
-            Some("TEMPLATESENDJOBFINISH"),
-            None,
-        );
+        let request = message
+            .header
+            .meta("event", Some("TEMPLATESENDJOBFINISH"), None);
         self.default_response(cx, &request).await
     }
 
@@ -343,7 +313,9 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &MassSendJobFinishEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("MASSSENDJOBFINISH"), None);
+        let request = message
+            .header
+            .meta("event", Some("MASSSENDJOBFINISH"), None);
         self.default_response(cx, &request).await
     }
 
@@ -355,7 +327,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &ScanCodeEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("scancode_push"), None);
+        let request = message.header.meta("event", Some("scancode_push"), None);
         self.default_response(cx, &request).await
     }
 
@@ -367,7 +339,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &ScanCodeEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("scancode_waitmsg"), None);
+        let request = message.header.meta("event", Some("scancode_waitmsg"), None);
         self.default_response(cx, &request).await
     }
 
@@ -379,7 +351,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &PicEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("pic_sysphoto"), None);
+        let request = message.header.meta("event", Some("pic_sysphoto"), None);
         self.default_response(cx, &request).await
     }
 
@@ -391,7 +363,9 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &PicEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("pic_photo_or_album"), None);
+        let request = message
+            .header
+            .meta("event", Some("pic_photo_or_album"), None);
         self.default_response(cx, &request).await
     }
 
@@ -403,7 +377,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &PicEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("pic_weixin"), None);
+        let request = message.header.meta("event", Some("pic_weixin"), None);
         self.default_response(cx, &request).await
     }
 
@@ -415,7 +389,7 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &LocationSelectEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(&message.header, "event", Some("location_select"), None);
+        let request = message.header.meta("event", Some("location_select"), None);
         self.default_response(cx, &request).await
     }
 
@@ -427,12 +401,9 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &SubscribeMsgPopupEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(
-            &message.header,
-            "event",
-            Some("subscribe_msg_popup_event"),
-            None,
-        );
+        let request = message
+            .header
+            .meta("event", Some("subscribe_msg_popup_event"), None);
         self.default_response(cx, &request).await
     }
 
@@ -444,12 +415,9 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &SubscribeMsgChangeEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(
-            &message.header,
-            "event",
-            Some("subscribe_msg_change_event"),
-            None,
-        );
+        let request = message
+            .header
+            .meta("event", Some("subscribe_msg_change_event"), None);
         self.default_response(cx, &request).await
     }
 
@@ -461,12 +429,9 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &SubscribeMsgSentEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(
-            &message.header,
-            "event",
-            Some("subscribe_msg_sent_event"),
-            None,
-        );
+        let request = message
+            .header
+            .meta("event", Some("subscribe_msg_sent_event"), None);
         self.default_response(cx, &request).await
     }
 
@@ -476,14 +441,11 @@ pub trait MessageHandler: Send + Sync + 'static {
     async fn on_event_user_enter_tempsession(
         &self,
         cx: &mut MpContext,
-        message: &UserEnterTempsessionEvent,
+        message: &UserEnterTempSessionEvent,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(
-            &message.header,
-            "event",
-            Some("user_enter_tempsession"),
-            None,
-        );
+        let request = message
+            .header
+            .meta("event", Some("user_enter_tempsession"), None);
         self.default_response(cx, &request).await
     }
 
@@ -495,12 +457,10 @@ pub trait MessageHandler: Send + Sync + 'static {
         cx: &mut MpContext,
         message: &UnknownMessage,
     ) -> Result<Reply, HandlerError> {
-        let request = meta(
-            &message.header,
-            &message.msg_type,
-            message.event.as_deref(),
-            message.msg_id,
-        );
+        let request =
+            message
+                .header
+                .meta(&message.msg_type, message.event.as_deref(), message.msg_id);
         self.default_response(cx, &request).await
     }
 }
@@ -540,7 +500,7 @@ async fn dispatch<H: MessageHandler>(
         Message::EventSubscribeMsgPopup(m) => handler.on_event_subscribe_msg_popup(cx, m).await,
         Message::EventSubscribeMsgChange(m) => handler.on_event_subscribe_msg_change(cx, m).await,
         Message::EventSubscribeMsgSent(m) => handler.on_event_subscribe_msg_sent(cx, m).await,
-        Message::EventUserEnterTempsession(m) => {
+        Message::EventUserEnterTempSession(m) => {
             handler.on_event_user_enter_tempsession(cx, m).await
         }
         Message::Unknown(m) => handler.on_unknown(cx, m).await,
@@ -574,7 +534,7 @@ impl<H: MessageHandler> PushHandler<Message> for Mp<H> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::push::PushMessage as _;
+    use weixin_push::PushMessage as _;
 
     #[test]
     fn handler_meta_matches_message_meta() {
@@ -588,6 +548,6 @@ mod tests {
             event_key: "1".into(),
             ticket: None,
         });
-        assert_eq!(meta(&header, "event", Some("SCAN"), None), message.meta());
+        assert_eq!(header.meta("event", Some("SCAN"), None), message.meta());
     }
 }

@@ -6,10 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use weixin_context::MessageContext;
 use weixin_crypto::EnvelopeFormat;
 use weixin_mp::message::{ClickEvent, SubscribeEvent, TextMessage, UnknownMessage};
-use weixin_mp::{
-    HandlerContext, HandlerError, Message, MessageHandler, Mp, MpContext, PushHandler, PushMeta,
-    Reply,
-};
+use weixin_mp::{HandlerError, Message, MessageHandler, Mp, MpContext, Reply};
+use weixin_push::{HandlerContext, PushHandler, PushMeta};
 
 fn cx() -> MpContext {
     HandlerContext::new(

@@ -2,13 +2,15 @@
 //! deeply nested JSON, invalid UTF-8 in XML and JSON, timestamps far from now with the replay
 //! window on. Each gets a 4xx with a short reason, never a 5xx, a panic or a stack overflow.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
 use weixin_core::clock::ManualClock;
+use weixin_core::{AppClient, AppConfig, Weixin};
 use weixin_crypto::{KeySlot, MsgCrypt};
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushRequest, PushResponse};
 use weixin_mp::{Message, MessageHandler, Mp};
+use weixin_push::pipeline::{Pipeline, PushRequest, PushResponse};
 
 /// Stack of the threads the bodies are parsed on: bounded recursion fits (debug builds use
 /// about 300 KiB for serde_json's 128 levels), one frame per level of 10,000 would not.
@@ -25,18 +27,30 @@ impl MessageHandler for Defaults {}
 
 type MpPipeline = Pipeline<Message, Mp<Defaults>>;
 
+/// The official example account, in safe mode, registered in a registry whose clock reads
+/// [`NOW`].
+fn app() -> AppClient {
+    Weixin::builder()
+        .clock(Arc::new(ManualClock::new(NOW * 1000)))
+        .app(
+            AppConfig::new(APPID, "secret")
+                .push_token(TOKEN)
+                .encoding_aes_key(AES_KEY),
+        )
+        .build()
+        .expect("registry")
+        .app(APPID)
+        .expect("registered app")
+}
+
 /// Safe mode, plain pushes allowed too (so plain bodies reach the parser), replay window of
 /// 300 s around [`NOW`].
 fn pipeline() -> MpPipeline {
-    Pipeline::builder(
-        PushConfig::new(APPID, TOKEN).encoding_aes_key(AES_KEY),
-        Mp(Defaults),
-    )
-    .allow_plain(true)
-    .replay_window(Duration::from_secs(300))
-    .clock(ManualClock::new(NOW * 1000))
-    .build()
-    .expect("pipeline")
+    Pipeline::builder(&app(), Mp(Defaults))
+        .allow_plain(true)
+        .replay_window(Duration::from_secs(300))
+        .build()
+        .expect("pipeline")
 }
 
 /// A plain push of `body` with a valid `signature` for the timestamp string `ts`.
@@ -222,14 +236,11 @@ fn bodies_at_and_one_past_the_size_limit() {
         "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>{NOW}</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>9</MsgId></xml>"
     );
     let with_limit = |limit: usize| {
-        Pipeline::builder(
-            PushConfig::new(APPID, TOKEN).encoding_aes_key(AES_KEY),
-            Mp(Defaults),
-        )
-        .allow_plain(true)
-        .body_limit(limit)
-        .build()
-        .expect("pipeline")
+        Pipeline::builder(&app(), Mp(Defaults))
+            .allow_plain(true)
+            .body_limit(limit)
+            .build()
+            .expect("pipeline")
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::{Message, ParseError};
+use weixin_mp::Message;
+use weixin_push::ParseError;
 
 fn xml(body: &str) -> Result<Message, ParseError> {
     Message::parse(body, EnvelopeFormat::Xml)

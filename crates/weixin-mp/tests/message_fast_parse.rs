@@ -10,7 +10,8 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::{Message, ParseError};
+use weixin_mp::Message;
+use weixin_push::ParseError;
 
 /// Both paths on `body`; panics with the body when they disagree. Returns the scanner's own
 /// answer (`None` when it left the body to quick-xml).

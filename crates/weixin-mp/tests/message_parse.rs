@@ -1,8 +1,9 @@
 //! Parsing every Official Account message and event type from realistic XML and JSON.
 
 use weixin_crypto::EnvelopeFormat;
+use weixin_mp::Message;
 use weixin_mp::message::*;
-use weixin_mp::{Message, PushMessage};
+use weixin_push::PushMessage;
 
 fn xml(body: &str) -> Message {
     match Message::parse(body, EnvelopeFormat::Xml) {
@@ -521,7 +522,7 @@ fn user_enter_tempsession() {
     ));
     assert_eq!(
         m,
-        Message::EventUserEnterTempsession(UserEnterTempsessionEvent {
+        Message::EventUserEnterTempSession(UserEnterTempSessionEvent {
             header: header(),
             session_from: "sessionFrom".into(),
         })

@@ -10,7 +10,7 @@ use http::StatusCode;
 use weixin_context::ContextStore;
 use weixin_core::cache::{Cache, MemoryCache};
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::pipeline::{Pipeline, PushRequest};
+use weixin_push::pipeline::{Pipeline, PushRequest};
 
 fn store(cache: &Arc<dyn Cache>, max_records: usize) -> ContextStore<TestMessage, TestReply> {
     ContextStore::builder(Arc::clone(cache))
@@ -40,11 +40,13 @@ fn pipeline_with(
     handler: &Arc<TestHandler>,
     max_records: usize,
 ) -> TestPipeline {
-    Pipeline::builder_shared(safe_config(), Arc::clone(handler))
-        .cache(Arc::clone(cache))
-        .max_records(max_records)
-        .build()
-        .unwrap()
+    Pipeline::builder_shared(
+        &app_with_cache(Arc::clone(cache), safe_config()),
+        Arc::clone(handler),
+    )
+    .max_records(max_records)
+    .build()
+    .unwrap()
 }
 
 #[tokio::test]
@@ -127,10 +129,12 @@ async fn fifty_concurrent_pushes_trimmed_to_max_records() {
 async fn deadline_answers_success_and_the_handler_still_saves() {
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .cache(Arc::clone(&cache))
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline = Pipeline::builder_shared(
+        &app_with_cache(Arc::clone(&cache), safe_config()),
+        Arc::clone(&handler),
+    )
+    .build()
+    .unwrap();
     let started = tokio::time::Instant::now();
     let request = push("sleep", 9);
     let response = pipeline.handle(request.clone()).await;
@@ -175,11 +179,13 @@ async fn deadline_answers_success_and_the_handler_still_saves() {
 async fn context_off_gives_the_handler_only_the_current_request() {
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .cache(Arc::clone(&cache))
-        .context(false)
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline = Pipeline::builder_shared(
+        &app_with_cache(Arc::clone(&cache), safe_config()),
+        Arc::clone(&handler),
+    )
+    .context(false)
+    .build()
+    .unwrap();
     let _ = pipeline.handle(push("a", 1)).await;
     let _ = pipeline.handle(push("b", 2)).await;
     // storage count restarted each time: nothing stored.

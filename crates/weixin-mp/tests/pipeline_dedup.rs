@@ -10,7 +10,7 @@ use common::*;
 use http::StatusCode;
 use weixin_core::cache::{Cache, MemoryCache};
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::pipeline::{Pipeline, PushRequest};
+use weixin_push::pipeline::{Pipeline, PushRequest};
 
 fn push(content: &str, msg_id: u64) -> PushRequest {
     let message = text_body(EnvelopeFormat::Xml, "oUser", content, msg_id, 1_700_000_000);
@@ -67,14 +67,18 @@ async fn two_servers_sharing_a_cache_run_the_handler_once() {
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     let handler_a = Arc::new(TestHandler::default());
     let handler_b = Arc::new(TestHandler::default());
-    let a: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler_a))
-        .cache(Arc::clone(&cache))
-        .build()
-        .unwrap();
-    let b: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler_b))
-        .cache(cache)
-        .build()
-        .unwrap();
+    let a: TestPipeline = Pipeline::builder_shared(
+        &app_with_cache(Arc::clone(&cache), safe_config()),
+        Arc::clone(&handler_a),
+    )
+    .build()
+    .unwrap();
+    let b: TestPipeline = Pipeline::builder_shared(
+        &app_with_cache(cache, safe_config()),
+        Arc::clone(&handler_b),
+    )
+    .build()
+    .unwrap();
     let request = push("slow", 3);
     let (ra, rb) = tokio::join!(a.handle(request.clone()), b.handle(request.clone()));
     let rc = b.handle(request).await;
@@ -124,10 +128,11 @@ async fn handler_error_is_500_and_the_retry_runs_again() {
 #[tokio::test]
 async fn per_message_dedup_override() {
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .dedup_filter(|m: &TestMessage| m.content.as_deref() != Some("容错"))
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline =
+        Pipeline::builder_shared(&app(safe_config()), Arc::clone(&handler))
+            .dedup_filter(|m: &TestMessage| m.content.as_deref() != Some("容错"))
+            .build()
+            .unwrap();
     let exempt = push("容错", 5);
     let r1 = pipeline.handle(exempt.clone()).await;
     let r2 = pipeline.handle(exempt).await;
@@ -143,10 +148,11 @@ async fn per_message_dedup_override() {
 #[tokio::test]
 async fn dedup_off_runs_every_delivery() {
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .dedup(false)
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline =
+        Pipeline::builder_shared(&app(safe_config()), Arc::clone(&handler))
+            .dedup(false)
+            .build()
+            .unwrap();
     let request = push("hi", 7);
     let _ = pipeline.handle(request.clone()).await;
     let _ = pipeline.handle(request).await;
@@ -156,10 +162,11 @@ async fn dedup_off_runs_every_delivery() {
 #[tokio::test(start_paused = true)]
 async fn retry_during_a_long_run_gets_success_at_its_deadline() {
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .deadline(Duration::from_secs(1))
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline =
+        Pipeline::builder_shared(&app(safe_config()), Arc::clone(&handler))
+            .deadline(Duration::from_secs(1))
+            .build()
+            .unwrap();
     let request = push("sleep", 8);
     let started = tokio::time::Instant::now();
     let (a, b) = tokio::join!(pipeline.handle(request.clone()), async {
@@ -187,11 +194,11 @@ async fn retry_of_a_push_whose_server_died_is_503_not_success() {
     assert!(matches!(dead.begin(&key).await.unwrap(), Begin::First(_)));
 
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .cache(cache)
-        .deadline(Duration::from_secs(1))
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline =
+        Pipeline::builder_shared(&app_with_cache(cache, safe_config()), Arc::clone(&handler))
+            .deadline(Duration::from_secs(1))
+            .build()
+            .unwrap();
     let response = pipeline.handle(push("hi", 77)).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_ne!(response.body(), "success");

@@ -13,7 +13,7 @@ use tokio::time::{Instant, sleep};
 use weixin_context::{Begin, DedupKey, Deduplicator};
 use weixin_core::cache::{Cache, MemoryCache};
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::pipeline::{DEFAULT_DEADLINE, Pipeline, PushRequest};
+use weixin_push::pipeline::{DEFAULT_DEADLINE, Pipeline, PushRequest};
 
 const CREATE_TIME: u64 = 1_700_000_000;
 
@@ -40,10 +40,12 @@ async fn claim_and_die(cache: &Arc<dyn Cache>, msg_id: u64) {
 }
 
 fn server(cache: &Arc<dyn Cache>, handler: &Arc<TestHandler>) -> TestPipeline {
-    Pipeline::builder_shared(safe_config(), Arc::clone(handler))
-        .cache(Arc::clone(cache))
-        .build()
-        .unwrap()
+    Pipeline::builder_shared(
+        &app_with_cache(Arc::clone(cache), safe_config()),
+        Arc::clone(handler),
+    )
+    .build()
+    .unwrap()
 }
 
 #[tokio::test(start_paused = true)]
@@ -82,11 +84,13 @@ async fn with_a_short_lease_even_an_immediate_retry_takes_the_push_over() {
     let dead = Deduplicator::new(Arc::clone(&cache)).with_lease(Duration::from_secs(2));
     let key = DedupKey::from_parts(APPID, Some(82), "oUser", CREATE_TIME, None);
     assert!(matches!(dead.begin(&key).await.unwrap(), Begin::First(_)));
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .cache(Arc::clone(&cache))
-        .dedup_lease(Duration::from_secs(2))
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline = Pipeline::builder_shared(
+        &app_with_cache(Arc::clone(&cache), safe_config()),
+        Arc::clone(&handler),
+    )
+    .dedup_lease(Duration::from_secs(2))
+    .build()
+    .unwrap();
 
     let arrived = Instant::now();
     let retry = pipeline.handle(push("hi", 82)).await;
@@ -142,12 +146,14 @@ fn two_servers_with_a_1s_lease(deadline: Duration) -> [(TestPipeline, Arc<TestHa
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     [(), ()].map(|()| {
         let handler = Arc::new(TestHandler::default());
-        let pipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-            .cache(Arc::clone(&cache))
-            .dedup_lease(Duration::from_secs(1))
-            .deadline(deadline)
-            .build()
-            .unwrap();
+        let pipeline = Pipeline::builder_shared(
+            &app_with_cache(Arc::clone(&cache), safe_config()),
+            Arc::clone(&handler),
+        )
+        .dedup_lease(Duration::from_secs(1))
+        .deadline(deadline)
+        .build()
+        .unwrap();
         (pipeline, handler)
     })
 }

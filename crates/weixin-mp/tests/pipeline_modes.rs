@@ -7,10 +7,9 @@ use std::sync::Arc;
 
 use common::*;
 use http::StatusCode;
+use weixin_core::AppConfig;
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::pipeline::{
-    APPLICATION_JSON, Pipeline, PushConfig, PushRequest, TEXT_PLAIN, TEXT_XML,
-};
+use weixin_push::pipeline::{APPLICATION_JSON, Pipeline, PushRequest, TEXT_PLAIN, TEXT_XML};
 
 #[tokio::test]
 async fn get_verification_official_example() {
@@ -84,10 +83,12 @@ async fn safe_mode_official_json_example() {
 #[tokio::test]
 async fn plain_mode_official_json_example() {
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline =
-        Pipeline::builder_shared(PushConfig::new(APPID, TOKEN), Arc::clone(&handler))
-            .build()
-            .unwrap();
+    let pipeline: TestPipeline = Pipeline::builder_shared(
+        &app(AppConfig::new(APPID, "secret").push_token(TOKEN)),
+        Arc::clone(&handler),
+    )
+    .build()
+    .unwrap();
     let body = r#"{"ToUserName":"gh_97417a04a28d","FromUserName":"o9AgO5Kd5ggOC-bXrbNODIiE3bGY","CreateTime":1714037059,"MsgType":"event","Event":"debug_demo","debug_str":"hello world"}"#;
     let query =
         "signature=899cf89e464efb63f54ddac96b0a0a235f53aa78&timestamp=1714037059&nonce=486452656";
@@ -113,17 +114,19 @@ async fn plain_mode_official_json_example() {
 const VECTOR_B_BODY: &str = "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[oyORnuP8q7ou2gfYjqLzSIWZf0rs]]></FromUserName><CreateTime>1409735668</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[abcdteT]]></Content><MsgId>6054768590064713728</MsgId><Encrypt><![CDATA[hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=]]></Encrypt></xml>";
 const VECTOR_B_QUERY: &str = "signature=16120ec1b8dbb870f510d87ce6bc2463eae6ca1a&timestamp=1409735669&nonce=1320562132&openid=oyORnuP8q7ou2gfYjqLzSIWZf0rs&encrypt_type=aes&msg_signature=5d197aaffba7e9b25a30732f161a50dee96bd5fa";
 
-fn vector_b_config() -> PushConfig {
-    PushConfig::new("wx2c2769f8efd9abc2", "spamtest")
+fn vector_b_config() -> AppConfig {
+    AppConfig::new("wx2c2769f8efd9abc2", "secret")
+        .push_token("spamtest")
         .encoding_aes_key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
 }
 
 #[tokio::test]
 async fn compatible_mode_official_xml_example_uses_the_decrypted_copy() {
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(vector_b_config(), Arc::clone(&handler))
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline =
+        Pipeline::builder_shared(&app(vector_b_config()), Arc::clone(&handler))
+            .build()
+            .unwrap();
     // Tamper with the plain Content: the decrypted copy (abcdteT) must win.
     let body = VECTOR_B_BODY.replace(
         "<Content><![CDATA[abcdteT]]>",
@@ -154,7 +157,7 @@ async fn compatible_mode_official_xml_example_uses_the_decrypted_copy() {
 async fn compatible_mode_without_a_key_uses_the_plain_fields() {
     let handler = Arc::new(TestHandler::default());
     let pipeline: TestPipeline = Pipeline::builder_shared(
-        PushConfig::new("wx2c2769f8efd9abc2", "spamtest"),
+        &app(AppConfig::new("wx2c2769f8efd9abc2", "secret").push_token("spamtest")),
         Arc::clone(&handler),
     )
     .build()
@@ -229,7 +232,7 @@ async fn previous_key_decrypts_and_the_reply_uses_it() {
     const OLD: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
     let old = weixin_crypto::MsgCrypt::new(TOKEN, OLD, APPID).unwrap();
     let pipeline: TestPipeline = Pipeline::builder(
-        safe_config().previous_encoding_aes_key(OLD),
+        &app(safe_config().previous_encoding_aes_key(OLD)),
         TestHandler::default(),
     )
     .build()

@@ -7,10 +7,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use http::StatusCode;
 use weixin_context::ContextStore;
 use weixin_core::cache::{Cache, MemoryCache};
+use weixin_core::{AppClient, AppConfig, Weixin};
 use weixin_crypto::{EnvelopeFormat, KeySlot, MsgCrypt};
 use weixin_mp::message::{SubscribeEvent, TextMessage};
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushRequest, TEXT_XML};
 use weixin_mp::{HandlerError, Message, MessageHandler, Mp, MpContext, Reply};
+use weixin_push::pipeline::{Pipeline, PushRequest, TEXT_XML};
 
 #[derive(Default)]
 struct Bot {
@@ -42,6 +43,21 @@ const VECTOR_B_BODY: &str = "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUse
 const VECTOR_B_QUERY: &str = "signature=16120ec1b8dbb870f510d87ce6bc2463eae6ca1a&timestamp=1409735669&nonce=1320562132&openid=oyORnuP8q7ou2gfYjqLzSIWZf0rs&encrypt_type=aes&msg_signature=5d197aaffba7e9b25a30732f161a50dee96bd5fa";
 const B_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
+/// Registers the account `appid` with push `token` and `key` in a registry over `cache`.
+fn app(cache: Arc<dyn Cache>, appid: &str, token: &str, key: &str) -> AppClient {
+    Weixin::builder()
+        .cache(cache)
+        .app(
+            AppConfig::new(appid, "secret")
+                .push_token(token)
+                .encoding_aes_key(key),
+        )
+        .build()
+        .expect("registry")
+        .app(appid)
+        .expect("registered app")
+}
+
 fn open_xml_reply(crypt: &MsgCrypt, body: &str) -> String {
     let envelope = weixin_crypto::parse_envelope(body.as_bytes()).unwrap();
     let field = |name: &str| {
@@ -67,13 +83,10 @@ fn open_xml_reply(crypt: &MsgCrypt, body: &str) -> String {
 async fn official_compatible_mode_vector_with_the_real_model() {
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     let bot = Arc::new(Mp(Bot::default()));
-    let pipeline: Pipeline<Message, Mp<Bot>> = Pipeline::builder_shared(
-        PushConfig::new("wx2c2769f8efd9abc2", "spamtest").encoding_aes_key(B_KEY),
-        Arc::clone(&bot),
-    )
-    .cache(Arc::clone(&cache))
-    .build()
-    .unwrap();
+    let app = app(Arc::clone(&cache), "wx2c2769f8efd9abc2", "spamtest", B_KEY);
+    let pipeline: Pipeline<Message, Mp<Bot>> = Pipeline::builder_shared(&app, Arc::clone(&bot))
+        .build()
+        .unwrap();
     let request = PushRequest::post(VECTOR_B_QUERY, VECTOR_B_BODY);
     let response = pipeline.handle(request.clone()).await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.body());
@@ -104,13 +117,14 @@ async fn official_compatible_mode_vector_with_the_real_model() {
 
 #[tokio::test]
 async fn official_safe_mode_json_vector_unknown_event_gets_success() {
-    let pipeline: Pipeline<Message, Mp<Bot>> = Pipeline::builder(
-        PushConfig::new("wxba5fad812f8e6fb9", "AAAAA")
-            .encoding_aes_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
-        Mp(Bot::default()),
-    )
-    .build()
-    .unwrap();
+    let app = app(
+        Arc::new(MemoryCache::new()),
+        "wxba5fad812f8e6fb9",
+        "AAAAA",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    );
+    let pipeline: Pipeline<Message, Mp<Bot>> =
+        Pipeline::builder(&app, Mp(Bot::default())).build().unwrap();
     let body = r#"{"ToUserName":"gh_97417a04a28d","Encrypt":"+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04="}"#;
     let query = "signature=6c5c811b55cc85e0e1b54100749188c20beb3f5d&timestamp=1714112445&nonce=415670741&openid=o9AgO5Kd5ggOC-bXrbNODIiE3bGY&encrypt_type=aes&msg_signature=046e02f8204d34f8ba5fa3b1db94908f3df2e9b3";
     let response = pipeline.handle(PushRequest::post(query, body)).await;
@@ -123,12 +137,14 @@ async fn official_safe_mode_json_vector_unknown_event_gets_success() {
 async fn subscribe_event_in_safe_mode_xml() {
     let key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let crypt = MsgCrypt::new("AAAAA", key, "wxba5fad812f8e6fb9").unwrap();
-    let pipeline: Pipeline<Message, Mp<Bot>> = Pipeline::builder(
-        PushConfig::new("wxba5fad812f8e6fb9", "AAAAA").encoding_aes_key(key),
-        Mp(Bot::default()),
-    )
-    .build()
-    .unwrap();
+    let app = app(
+        Arc::new(MemoryCache::new()),
+        "wxba5fad812f8e6fb9",
+        "AAAAA",
+        key,
+    );
+    let pipeline: Pipeline<Message, Mp<Bot>> =
+        Pipeline::builder(&app, Mp(Bot::default())).build().unwrap();
     let xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oNew]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>";
     let encrypt = crypt.encrypt(xml, KeySlot::Current).unwrap();
     let sig = weixin_crypto::msg_signature("AAAAA", "1700000000", "9", &encrypt);

@@ -9,8 +9,9 @@ use std::time::Duration;
 use common::*;
 use http::StatusCode;
 use weixin_core::clock::ManualClock;
+use weixin_core::{AppConfig, Weixin};
 use weixin_crypto::{EnvelopeFormat, MsgCrypt};
-use weixin_mp::pipeline::{BuildError, Pipeline, PushConfig, PushMethod, PushRequest};
+use weixin_push::pipeline::{BuildError, Pipeline, PushMethod, PushRequest};
 
 fn message() -> String {
     text_body(EnvelopeFormat::Xml, "oUser", "hi", 11, 1_700_000_000)
@@ -61,7 +62,7 @@ async fn plain_push_where_only_encrypted_are_allowed_is_403() {
     assert_eq!(handler.runs(), 0);
 
     // Explicitly allowed: accepted.
-    let lenient: TestPipeline = Pipeline::builder(safe_config(), TestHandler::default())
+    let lenient: TestPipeline = Pipeline::builder(&app(safe_config()), TestHandler::default())
         .allow_plain(true)
         .build()
         .unwrap();
@@ -77,10 +78,12 @@ async fn plain_push_where_only_encrypted_are_allowed_is_403() {
 #[tokio::test]
 async fn malformed_bodies_are_400() {
     let handler = Arc::new(TestHandler::default());
-    let plain: TestPipeline =
-        Pipeline::builder_shared(PushConfig::new(APPID, TOKEN), Arc::clone(&handler))
-            .build()
-            .unwrap();
+    let plain: TestPipeline = Pipeline::builder_shared(
+        &app(AppConfig::new(APPID, "secret").push_token(TOKEN)),
+        Arc::clone(&handler),
+    )
+    .build()
+    .unwrap();
     let query = plain_query(1_700_000_000, "n");
     let full = message();
     let cases: Vec<(&str, Vec<u8>)> = vec![
@@ -138,10 +141,11 @@ async fn missing_query_parameters_are_400() {
 #[tokio::test]
 async fn huge_body_is_413() {
     let handler = Arc::new(TestHandler::default());
-    let pipeline: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .body_limit(1024)
-        .build()
-        .unwrap();
+    let pipeline: TestPipeline =
+        Pipeline::builder_shared(&app(safe_config()), Arc::clone(&handler))
+            .body_limit(1024)
+            .build()
+            .unwrap();
     let body = format!("<xml><Encrypt>{}</Encrypt></xml>", "A".repeat(2000));
     let response = pipeline.handle(PushRequest::post("", body)).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -167,13 +171,12 @@ async fn replay_window() {
     let now = 1_700_000_000u64;
     let clock = ManualClock::new(now * 1000);
     let handler = Arc::new(TestHandler::default());
-    let on: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
+    let app = register_in(Weixin::builder().clock(Arc::new(clock)), safe_config());
+    let on: TestPipeline = Pipeline::builder_shared(&app, Arc::clone(&handler))
         .replay_window(Duration::from_secs(300))
-        .clock(clock.clone())
         .build()
         .unwrap();
-    let off: TestPipeline = Pipeline::builder_shared(safe_config(), Arc::clone(&handler))
-        .clock(clock)
+    let off: TestPipeline = Pipeline::builder_shared(&app, Arc::clone(&handler))
         .build()
         .unwrap();
     let at = |ts: u64, id: u64| {
@@ -202,15 +205,29 @@ async fn replay_window() {
 
 #[test]
 fn invalid_configurations_are_refused() {
+    // An empty push token is refused when the app is registered...
+    let err = Weixin::builder()
+        .app(AppConfig::new(APPID, "secret").push_token(""))
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, weixin_core::Error::Config(_)), "{err}");
+    // ...and an app registered without one has no pipeline.
     let err = Pipeline::<TestMessage, TestHandler>::builder(
-        PushConfig::new(APPID, ""),
+        &app(AppConfig::new(APPID, "secret")),
         TestHandler::default(),
     )
     .build()
     .unwrap_err();
-    assert_eq!(err, BuildError::EmptyToken);
+    assert_eq!(
+        err,
+        BuildError::NoPushToken {
+            appid: APPID.to_owned()
+        }
+    );
     let err = Pipeline::<TestMessage, TestHandler>::builder(
-        PushConfig::new(APPID, TOKEN).encoding_aes_key("short"),
+        &app(AppConfig::new(APPID, "secret")
+            .push_token(TOKEN)
+            .encoding_aes_key("short")),
         TestHandler::default(),
     )
     .build()
@@ -223,7 +240,7 @@ fn invalid_configurations_are_refused() {
         }
     ));
     let err = Pipeline::<TestMessage, TestHandler>::builder(
-        PushConfig::new(APPID, TOKEN),
+        &app(AppConfig::new(APPID, "secret").push_token(TOKEN)),
         TestHandler::default(),
     )
     .allow_plain(false)
@@ -240,7 +257,8 @@ fn debug_output_hides_secrets() {
         !shown.contains(TOKEN) && !shown.contains(AES_KEY),
         "{shown}"
     );
-    let pipeline = Pipeline::<TestMessage, TestHandler>::builder(config, TestHandler::default());
+    let pipeline =
+        Pipeline::<TestMessage, TestHandler>::builder(&app(config), TestHandler::default());
     let shown = format!("{pipeline:?}");
     assert!(!shown.contains(AES_KEY), "{shown}");
 }

@@ -3,8 +3,9 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use weixin_crypto::EnvelopeFormat;
+use weixin_mp::Reply;
 use weixin_mp::reply::{Article, InvalidNews, Music, News, Video};
-use weixin_mp::{PushMeta, PushReply, RenderedReply, Reply};
+use weixin_push::{PushMeta, PushReply, RenderedReply};
 
 const REQUEST: PushMeta<'static> = PushMeta {
     to_user: "gh_account",

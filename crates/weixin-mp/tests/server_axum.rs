@@ -11,7 +11,7 @@ use weixin_crypto::EnvelopeFormat;
 #[tokio::test]
 async fn axum_router_over_real_http() {
     let handler = Arc::new(TestHandler::default());
-    let app = axum::Router::new().merge(weixin_mp::server::router(
+    let app = axum::Router::new().merge(weixin_push::server::router(
         safe_pipeline(Arc::clone(&handler)),
         "/wx",
     ));

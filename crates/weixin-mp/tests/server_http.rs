@@ -12,8 +12,8 @@ use http::StatusCode;
 use http_body_util::{BodyExt, Full, StreamBody};
 use tower::ServiceExt;
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::pipeline::Pipeline;
-use weixin_mp::server::PushService;
+use weixin_push::pipeline::Pipeline;
+use weixin_push::server::PushService;
 
 const VERIFY: &str = "/wx?signature=f464b24fc39322e44b38aa78f5edd27bd1441696&echostr=4375120948345356249&timestamp=1714036504&nonce=1514711492";
 
@@ -60,7 +60,7 @@ async fn push_service_get_and_post() {
 
 #[tokio::test]
 async fn push_service_stops_reading_a_streamed_body_over_the_limit() {
-    let pipeline: TestPipeline = Pipeline::builder(safe_config(), TestHandler::default())
+    let pipeline: TestPipeline = Pipeline::builder(&app(safe_config()), TestHandler::default())
         .body_limit(1000)
         .build()
         .unwrap();

@@ -1,14 +1,19 @@
 //! [`WxOpenMessageHandler`]: one method per mini-program message type, and [`WxOpen`], which
 //! runs it in the push pipeline.
+//!
+//! The rules are the Official Account handler's: `on_executing` may answer at once (the
+//! message's method is then skipped), `on_executed` runs in every case and may change the
+//! reply, and every method not overridden answers `default_response` with the message's
+//! routing facts.
 
 use async_trait::async_trait;
-use weixin_mp::{HandlerContext, HandlerError, PushHandler};
+use weixin_push::{HandlerContext, HandlerError, PushHandler, PushMeta};
 
 use crate::message::*;
 use crate::reply::WxReply;
 
 /// What a mini-program handler sees while it runs: the user's message context and facts about
-/// the request.
+/// the request. In a unit test: `WxContext::for_test("wx_appid", "o_user")`.
 pub type WxContext = HandlerContext<WxMessage, WxReply>;
 
 /// The result of a handler method.
@@ -20,64 +25,69 @@ pub type WxResult = Result<WxReply, HandlerError>;
 /// Answer the user through the customer-service API (the HTTP reply is only `success`):
 ///
 /// ```no_run
-/// use weixin_mp::api::custom::CustomMessage;
-/// use weixin_wxopen::api::WxOpenApi;
+/// use weixin_mp::api::custom::{CustomApi, CustomMessage};
 /// use weixin_wxopen::handler::{WxContext, WxOpenMessageHandler, WxResult};
 /// use weixin_wxopen::message::TextMessage;
 /// use weixin_wxopen::WxReply;
 ///
 /// struct Echo {
-///     api: WxOpenApi,
+///     custom: CustomApi,
 /// }
 ///
 /// #[async_trait::async_trait]
 /// impl WxOpenMessageHandler for Echo {
 ///     async fn on_text(&self, _cx: &mut WxContext, text: &TextMessage) -> WxResult {
 ///         let reply = CustomMessage::text(&text.header.from_user_name, &text.content);
-///         self.api.custom().send(&reply).await?;
+///         self.custom.send(&reply).await?;
 ///         Ok(WxReply::Success)
 ///     }
 /// }
 /// ```
 ///
-/// Wrap it in [`WxOpen`] to run it in a [`weixin_mp::pipeline::Pipeline`].
+/// Run it with [`MiniProgram::pipeline`](crate::MiniProgram::pipeline) or
+/// [`MiniProgram::push_router`](crate::MiniProgram::push_router).
 #[async_trait]
 pub trait WxOpenMessageHandler: Send + Sync + 'static {
-    /// Runs before the message's method. Return `Some(reply)` to answer without dispatching
-    /// (e.g. to drop a blocked user's messages).
+    /// Runs before dispatch. `Some(reply)` answers with `reply` without calling the message's
+    /// method ([`on_executed`](Self::on_executed) still runs). Default: `None`.
     async fn on_executing(
         &self,
-        _cx: &mut WxContext,
-        _message: &WxMessage,
+        cx: &mut WxContext,
+        message: &WxMessage,
     ) -> Result<Option<WxReply>, HandlerError> {
+        let _ = (cx, message);
         Ok(None)
     }
 
-    /// Runs after the message's method with its reply; may change the reply.
+    /// Runs after the reply is decided (also after a short-circuit) and may change it.
+    /// Default: does nothing.
     async fn on_executed(
         &self,
-        _cx: &mut WxContext,
-        _message: &WxMessage,
-        reply: WxReply,
-    ) -> WxResult {
-        Ok(reply)
+        cx: &mut WxContext,
+        message: &WxMessage,
+        reply: &mut WxReply,
+    ) -> Result<(), HandlerError> {
+        let _ = (cx, message, reply);
+        Ok(())
     }
 
-    /// The answer of every method you do not override (default `success`).
-    async fn default_response(&self, _cx: &mut WxContext, _message: &WxMessage) -> WxResult {
+    /// The answer to every message whose method is not overridden. `request` holds its routing
+    /// facts; the whole message is `cx.context().last_request()`. Default: `success`.
+    async fn default_response(&self, cx: &mut WxContext, request: &PushMeta<'_>) -> WxResult {
+        let _ = (cx, request);
         Ok(WxReply::Success)
     }
 
     /// A text message.
     async fn on_text(&self, cx: &mut WxContext, message: &TextMessage) -> WxResult {
-        self.default_response(cx, &WxMessage::Text(message.clone()))
-            .await
+        let request = message.header.meta("text", None, message.msg_id);
+        self.default_response(cx, &request).await
     }
 
     /// An image message.
     async fn on_image(&self, cx: &mut WxContext, message: &ImageMessage) -> WxResult {
-        self.default_response(cx, &WxMessage::Image(message.clone()))
-            .await
+        let request = message.header.meta("image", None, message.msg_id);
+        self.default_response(cx, &request).await
     }
 
     /// A mini-program card.
@@ -86,8 +96,8 @@ pub trait WxOpenMessageHandler: Send + Sync + 'static {
         cx: &mut WxContext,
         message: &MiniProgramPageMessage,
     ) -> WxResult {
-        self.default_response(cx, &WxMessage::MiniProgramPage(message.clone()))
-            .await
+        let request = message.header.meta("miniprogrampage", None, message.msg_id);
+        self.default_response(cx, &request).await
     }
 
     /// The user entered the customer-service chat.
@@ -96,74 +106,72 @@ pub trait WxOpenMessageHandler: Send + Sync + 'static {
         cx: &mut WxContext,
         event: &UserEnterTempSessionEvent,
     ) -> WxResult {
-        self.default_response(cx, &WxMessage::UserEnterTempSession(event.clone()))
-            .await
+        let request = event
+            .header
+            .meta("event", Some("user_enter_tempsession"), None);
+        self.default_response(cx, &request).await
     }
 
     /// The user answered a subscribe-message popup.
     async fn on_event_subscribe_popup(
         &self,
         cx: &mut WxContext,
-        event: &SubscribePopupEvent,
+        event: &SubscribeMsgPopupEvent,
     ) -> WxResult {
-        self.default_response(cx, &WxMessage::SubscribePopup(event.clone()))
-            .await
+        let request = event
+            .header
+            .meta("event", Some("subscribe_msg_popup_event"), None);
+        self.default_response(cx, &request).await
     }
 
     /// The user changed a subscription in the settings.
     async fn on_event_subscribe_change(
         &self,
         cx: &mut WxContext,
-        event: &SubscribeChangeEvent,
+        event: &SubscribeMsgChangeEvent,
     ) -> WxResult {
-        self.default_response(cx, &WxMessage::SubscribeChange(event.clone()))
-            .await
+        let request = event
+            .header
+            .meta("event", Some("subscribe_msg_change_event"), None);
+        self.default_response(cx, &request).await
     }
 
     /// The delivery result of a subscribe message.
     async fn on_event_subscribe_sent(
         &self,
         cx: &mut WxContext,
-        event: &SubscribeSentEvent,
+        event: &SubscribeMsgSentEvent,
     ) -> WxResult {
-        self.default_response(cx, &WxMessage::SubscribeSent(event.clone()))
-            .await
+        let request = event
+            .header
+            .meta("event", Some("subscribe_msg_sent_event"), None);
+        self.default_response(cx, &request).await
     }
 
     /// The result of an asynchronous content check.
     async fn on_event_media_check(&self, cx: &mut WxContext, event: &MediaCheckEvent) -> WxResult {
-        self.default_response(cx, &WxMessage::MediaCheck(event.clone()))
-            .await
+        let request = event.header.meta("event", Some("wxa_media_check"), None);
+        self.default_response(cx, &request).await
     }
 
     /// The console's test push (`debug_demo`).
     async fn on_event_debug_demo(&self, cx: &mut WxContext, event: &DebugDemoEvent) -> WxResult {
-        self.default_response(cx, &WxMessage::DebugDemo(event.clone()))
-            .await
+        let request = event.header.meta("event", Some("debug_demo"), None);
+        self.default_response(cx, &request).await
     }
 
     /// A message or event without a type of its own.
     async fn on_unknown(&self, cx: &mut WxContext, message: &UnknownMessage) -> WxResult {
-        self.default_response(cx, &WxMessage::Unknown(message.clone()))
-            .await
+        let request =
+            message
+                .header
+                .meta(&message.msg_type, message.event.as_deref(), message.msg_id);
+        self.default_response(cx, &request).await
     }
 }
 
 /// Runs a [`WxOpenMessageHandler`] as the pipeline's [`PushHandler`]:
-/// `on_executing` → the message's method → `on_executed`.
-///
-/// ```no_run
-/// # struct MyHandler;
-/// # #[async_trait::async_trait] impl weixin_wxopen::WxOpenMessageHandler for MyHandler {}
-/// use weixin_mp::pipeline::{Pipeline, PushConfig};
-/// use weixin_wxopen::{WxMessage, WxOpen};
-///
-/// let config = PushConfig::new("wx1234567890abcdef", "TOKEN")
-///     .encoding_aes_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-/// let pipeline: Pipeline<WxMessage, WxOpen<MyHandler>> =
-///     Pipeline::builder(config, WxOpen(MyHandler)).build()?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// `on_executing` → the message's method (unless `on_executing` answered) → `on_executed`.
 #[derive(Debug, Clone, Default)]
 pub struct WxOpen<H>(pub H);
 
@@ -173,21 +181,31 @@ impl<H: WxOpenMessageHandler> PushHandler<WxMessage> for WxOpen<H> {
 
     async fn handle(&self, cx: &mut WxContext, message: &WxMessage) -> WxResult {
         let h = &self.0;
-        if let Some(reply) = h.on_executing(cx, message).await? {
-            return Ok(reply);
-        }
-        let reply = match message {
-            WxMessage::Text(m) => h.on_text(cx, m).await?,
-            WxMessage::Image(m) => h.on_image(cx, m).await?,
-            WxMessage::MiniProgramPage(m) => h.on_miniprogram_page(cx, m).await?,
-            WxMessage::UserEnterTempSession(m) => h.on_event_user_enter_tempsession(cx, m).await?,
-            WxMessage::SubscribePopup(m) => h.on_event_subscribe_popup(cx, m).await?,
-            WxMessage::SubscribeChange(m) => h.on_event_subscribe_change(cx, m).await?,
-            WxMessage::SubscribeSent(m) => h.on_event_subscribe_sent(cx, m).await?,
-            WxMessage::MediaCheck(m) => h.on_event_media_check(cx, m).await?,
-            WxMessage::DebugDemo(m) => h.on_event_debug_demo(cx, m).await?,
-            WxMessage::Unknown(m) => h.on_unknown(cx, m).await?,
+        let mut reply = match h.on_executing(cx, message).await? {
+            Some(reply) => reply,
+            None => dispatch(h, cx, message).await?,
         };
-        h.on_executed(cx, message, reply).await
+        h.on_executed(cx, message, &mut reply).await?;
+        Ok(reply)
+    }
+}
+
+/// Calls the method of `message`.
+async fn dispatch<H: WxOpenMessageHandler>(
+    h: &H,
+    cx: &mut WxContext,
+    message: &WxMessage,
+) -> WxResult {
+    match message {
+        WxMessage::Text(m) => h.on_text(cx, m).await,
+        WxMessage::Image(m) => h.on_image(cx, m).await,
+        WxMessage::MiniProgramPage(m) => h.on_miniprogram_page(cx, m).await,
+        WxMessage::UserEnterTempSession(m) => h.on_event_user_enter_tempsession(cx, m).await,
+        WxMessage::SubscribePopup(m) => h.on_event_subscribe_popup(cx, m).await,
+        WxMessage::SubscribeChange(m) => h.on_event_subscribe_change(cx, m).await,
+        WxMessage::SubscribeSent(m) => h.on_event_subscribe_sent(cx, m).await,
+        WxMessage::MediaCheck(m) => h.on_event_media_check(cx, m).await,
+        WxMessage::DebugDemo(m) => h.on_event_debug_demo(cx, m).await,
+        WxMessage::Unknown(m) => h.on_unknown(cx, m).await,
     }
 }

@@ -4,14 +4,15 @@
 //!
 //! | What | Where |
 //! |---|---|
-//! | Pushes (XML and JSON): the message model | [`message::WxMessage`] (implements [`weixin_mp::PushMessage`]) |
-//! | Handling pushes | [`WxOpenMessageHandler`], run by the `weixin_mp` pipeline through [`WxOpen`] |
+//! | One registered mini program: its pipeline, router, sessions and APIs | [`MiniProgram`] |
+//! | Pushes (XML and JSON): the message model | [`message::WxMessage`] (implements [`weixin_push::PushMessage`]) |
+//! | Handling pushes | [`WxOpenMessageHandler`], run by the `weixin_push` pipeline through [`WxOpen`] |
 //! | Replies (`success` / empty only) | [`WxReply`] |
 //! | Login, sessions, decrypting `encryptedData`, `rawData` signatures | [`session::SessionContainer`] |
 //! | Server APIs (codes, subscribe messages, security, links, customer service...) | [`api::WxOpenApi`] |
 //!
-//! The push pipeline, customer-service and media APIs are `weixin_mp`'s, shared with Official
-//! Accounts. See `docs/mini-program.md` for complete examples.
+//! The push pipeline is `weixin_push`'s, and the customer-service and media APIs are
+//! `weixin_mp`'s, shared with Official Accounts. See `docs/mini-program.md` for complete examples.
 //!
 //! # Example
 //!
@@ -20,7 +21,7 @@
 //!
 //! ```
 //! use weixin_crypto::EnvelopeFormat;
-//! use weixin_mp::PushMessage;
+//! use weixin_push::PushMessage;
 //! use weixin_wxopen::WxMessage;
 //!
 //! let body = r#"{"ToUserName":"gh_1","FromUserName":"o_user","CreateTime":1700000000,
@@ -29,20 +30,22 @@
 //!     panic!("a text message");
 //! };
 //! assert_eq!(text.content, "hello");
-//! assert_eq!(text.header.msg_id, Some(23_137_814_451_245_235));
-//! # Ok::<_, weixin_mp::ParseError>(())
+//! assert_eq!(text.msg_id, Some(23_137_814_451_245_235));
+//! # Ok::<_, weixin_push::ParseError>(())
 //! ```
 #![forbid(unsafe_code)]
 
 pub mod api;
 pub mod handler;
 pub mod message;
+mod mini_program;
 pub mod reply;
 pub mod session;
 
 pub use api::WxOpenApi;
 pub use handler::{WxContext, WxOpen, WxOpenMessageHandler, WxResult};
 pub use message::WxMessage;
+pub use mini_program::{MiniProgram, WxPipeline};
 pub use reply::WxReply;
 pub use session::{Session, SessionContainer, SessionError};
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::{PushMeta, PushReply, RenderedReply};
+use weixin_push::{PushMeta, PushReply, RenderedReply};
 
 /// The answer to a mini-program push.
 ///

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use http::StatusCode;
+use weixin_core::{AppConfig, Weixin};
 use weixin_crypto::{EnvelopeFormat, KeySlot, MsgCrypt};
-use weixin_mp::PushMessage;
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushRequest, PushResponse};
-use weixin_wxopen::handler::{WxContext, WxOpen, WxOpenMessageHandler, WxResult};
+use weixin_push::{PushMessage, PushRequest, PushResponse};
+use weixin_wxopen::handler::{WxContext, WxOpenMessageHandler, WxResult};
 use weixin_wxopen::message::UnknownMessage;
-use weixin_wxopen::{WxMessage, WxReply};
+use weixin_wxopen::{MiniProgram, WxMessage, WxPipeline, WxReply};
 
 /// Stack of the threads the bodies are parsed on: bounded recursion fits (debug builds use
 /// about 300 KiB for serde_json's 128 levels), one frame per level of 10,000 would not.
@@ -76,13 +76,19 @@ fn on_a_small_stack(
                 .build()
                 .expect("runtime");
             let counter = Counter::default();
-            let pipeline: Pipeline<WxMessage, WxOpen<Counter>> = Pipeline::builder(
-                PushConfig::new(APPID, TOKEN).encoding_aes_key(AES_KEY),
-                WxOpen(counter.clone()),
+            let weixin = Weixin::builder().build().expect("registry");
+            let app = MiniProgram::register(
+                &weixin,
+                AppConfig::new(APPID, "secret")
+                    .push_token(TOKEN)
+                    .encoding_aes_key(AES_KEY),
             )
-            .allow_plain(true)
-            .build()
-            .expect("pipeline");
+            .expect("registered app");
+            let pipeline: WxPipeline<Counter> = app
+                .pipeline(counter.clone())
+                .allow_plain(true)
+                .build()
+                .expect("pipeline");
             let responses = requests
                 .into_iter()
                 .map(|(name, request)| (name, runtime.block_on(pipeline.handle(request))))

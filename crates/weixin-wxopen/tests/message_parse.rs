@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::{ParseError, PushMessage};
+use weixin_push::{ParseError, PushMessage};
 use weixin_wxopen::message::*;
 
 fn xml(body: &str) -> WxMessage {
@@ -25,7 +25,7 @@ fn text_both_formats() {
         assert_eq!(t.header.to_user_name, "toUser");
         assert_eq!(t.header.from_user_name, "fromUser");
         assert_eq!(t.header.create_time, 1482048670);
-        assert_eq!(t.header.msg_id, Some(1234567890123456));
+        assert_eq!(t.msg_id, Some(1234567890123456));
         let meta = m.meta();
         assert_eq!(meta.msg_type, "text");
         assert_eq!(meta.msg_id, Some(1234567890123456));
@@ -86,16 +86,16 @@ fn subscribe_popup_repeated_list_and_json_array() {
         e.list[0].template_id,
         "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc"
     );
-    assert!(e.list[0].accepted());
-    assert!(!e.list[1].accepted());
-    assert_eq!(e.list[1].popup_scene.as_deref(), Some("2"));
+    assert_eq!(e.list[0].subscribe_status_string, "accept");
+    assert_eq!(e.list[1].subscribe_status_string, "reject");
+    assert_eq!(e.list[1].popup_scene, Some(2));
     let WxMessage::SubscribePopup(e) = json(POPUP_JSON) else {
         panic!()
     };
     // CreateTime as a string in the documented example.
     assert_eq!(e.header.create_time, 1620973045);
     assert_eq!(e.list.len(), 1);
-    assert_eq!(e.list[0].popup_scene.as_deref(), Some("0"));
+    assert_eq!(e.list[0].popup_scene, Some(0));
 }
 
 #[test]
@@ -132,15 +132,15 @@ fn subscribe_sent_both_formats() {
     let WxMessage::SubscribeSent(e) = xml(SENT_XML) else {
         panic!()
     };
-    assert_eq!(e.list[0].msg_id, "1700827132819554304");
-    assert_eq!(e.list[0].error_code, 0);
+    assert_eq!(e.list[0].msg_id, Some(1700827132819554304));
+    assert_eq!(e.list[0].error_code, Some(0));
     assert_eq!(e.list[0].error_status, "success");
     let WxMessage::SubscribeSent(e) = json(SENT_JSON) else {
         panic!()
     };
     assert_eq!(e.list.len(), 1);
-    assert_eq!(e.list[0].msg_id, "1864323726461255680");
-    assert_eq!(e.list[0].error_code, 0);
+    assert_eq!(e.list[0].msg_id, Some(1864323726461255680));
+    assert_eq!(e.list[0].error_code, Some(0));
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn unknown_keeps_every_field() {
         r#"{"ToUserName":"a","FromUserName":"b","CreateTime":1,"MsgType":"voice","MediaId":"m","Nested":{"K":[1,2]}}"#,
     );
     let WxMessage::Unknown(u) = m else { panic!() };
-    assert_eq!(u.header.msg_type, "voice");
+    assert_eq!(u.msg_type, "voice");
     assert_eq!(u.fields["Nested"]["K"], serde_json::json!(["1", "2"]));
 }
 
@@ -220,14 +220,14 @@ fn tolerant_of_order_whitespace_and_missing_optionals() {
     };
     assert_eq!(t.content, "plain & simple");
     assert_eq!(t.header.create_time, 7);
-    assert_eq!(t.header.msg_id, Some(42));
+    assert_eq!(t.msg_id, Some(42));
     let WxMessage::Image(i) =
         json(r#"{"MsgType":"image","CreateTime":1,"FromUserName":"o","ToUserName":"g"}"#)
     else {
         panic!()
     };
     assert_eq!(i.media_id, "");
-    assert_eq!(i.header.msg_id, None);
+    assert_eq!(i.msg_id, None);
     let WxMessage::SubscribePopup(e) = json(
         r#"{"MsgType":"event","Event":"subscribe_msg_popup_event","CreateTime":1,"FromUserName":"o","ToUserName":"g"}"#,
     ) else {

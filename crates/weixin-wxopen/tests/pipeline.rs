@@ -1,4 +1,4 @@
-//! Every mini-program message type, XML and JSON, through the `weixin_mp` pipeline in plain and
+//! Every mini-program message type, XML and JSON, through the `weixin_push` pipeline in plain and
 //! safe mode; the handler's method is the right one and the reply is `success` (or empty).
 
 mod common;
@@ -8,13 +8,12 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use http::StatusCode;
 use weixin_context::MessageContext;
+use weixin_core::{AppConfig, Weixin};
 use weixin_crypto::{EnvelopeFormat, KeySlot, MsgCrypt};
-use weixin_mp::HandlerContext;
-use weixin_mp::PushHandler;
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushRequest};
+use weixin_push::{HandlerContext, HandlerError, PushHandler, PushMessage, PushMeta, PushRequest};
 use weixin_wxopen::handler::{WxContext, WxOpen, WxOpenMessageHandler, WxResult};
 use weixin_wxopen::message::*;
-use weixin_wxopen::{WxMessage, WxReply};
+use weixin_wxopen::{MiniProgram, WxMessage, WxPipeline, WxReply};
 
 const TOKEN: &str = "AAAAA";
 const AES_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -64,7 +63,7 @@ impl WxOpenMessageHandler for Recorder {
     async fn on_event_subscribe_popup(
         &self,
         _cx: &mut WxContext,
-        m: &SubscribePopupEvent,
+        m: &SubscribeMsgPopupEvent,
     ) -> WxResult {
         assert!(!m.list.is_empty());
         self.record("subscribe_popup");
@@ -73,7 +72,7 @@ impl WxOpenMessageHandler for Recorder {
     async fn on_event_subscribe_change(
         &self,
         _cx: &mut WxContext,
-        m: &SubscribeChangeEvent,
+        m: &SubscribeMsgChangeEvent,
     ) -> WxResult {
         assert_eq!(m.list.len(), 1);
         self.record("subscribe_change");
@@ -82,7 +81,7 @@ impl WxOpenMessageHandler for Recorder {
     async fn on_event_subscribe_sent(
         &self,
         _cx: &mut WxContext,
-        m: &SubscribeSentEvent,
+        m: &SubscribeMsgSentEvent,
     ) -> WxResult {
         assert_eq!(m.list[0].error_status, "success");
         self.record("subscribe_sent");
@@ -137,10 +136,19 @@ fn encrypted_request(crypt: &MsgCrypt, format: EnvelopeFormat, message: &str) ->
     )
 }
 
-type WxPipeline = Pipeline<WxMessage, WxOpen<Recorder>>;
+/// The official example account with its push token (and, in safe mode, its key).
+fn config(key: Option<&str>) -> AppConfig {
+    AppConfig::new(APPID, "secret")
+        .push_token(TOKEN)
+        .maybe_encoding_aes_key(key)
+}
 
-fn pipeline(config: PushConfig, recorder: &Recorder) -> WxPipeline {
-    Pipeline::builder(config, WxOpen(recorder.clone()))
+/// A mini program registered with `config` in a registry of its own, running `recorder`.
+fn pipeline(config: AppConfig, recorder: &Recorder) -> WxPipeline<Recorder> {
+    let weixin = Weixin::builder().build().expect("registry");
+    MiniProgram::register(&weixin, config)
+        .expect("registered app")
+        .pipeline(recorder.clone())
         .build()
         .expect("pipeline")
 }
@@ -150,7 +158,7 @@ async fn every_message_plain_mode_xml_and_json() {
     for (name, xml, json) in ALL {
         for body in [xml, json] {
             let recorder = Recorder::default();
-            let pipeline = pipeline(PushConfig::new(APPID, TOKEN), &recorder);
+            let pipeline = pipeline(config(None), &recorder);
             let response = pipeline.handle(plain_request(body)).await;
             assert_eq!(
                 response.status(),
@@ -174,8 +182,7 @@ async fn every_message_safe_mode_xml_and_json() {
     for (name, xml, json) in ALL {
         for (body, format) in [(xml, EnvelopeFormat::Xml), (json, EnvelopeFormat::Json)] {
             let recorder = Recorder::default();
-            let config = PushConfig::new(APPID, TOKEN).encoding_aes_key(AES_KEY);
-            let pipeline = pipeline(config, &recorder);
+            let pipeline = pipeline(config(Some(AES_KEY)), &recorder);
             let response = pipeline
                 .handle(encrypted_request(&crypt, format, body))
                 .await;
@@ -199,10 +206,7 @@ async fn every_message_safe_mode_xml_and_json() {
 #[tokio::test]
 async fn official_safe_mode_example_reaches_debug_demo() {
     let recorder = Recorder::default();
-    let pipeline = pipeline(
-        PushConfig::new(APPID, TOKEN).encoding_aes_key(AES_KEY),
-        &recorder,
-    );
+    let pipeline = pipeline(config(Some(AES_KEY)), &recorder);
     let body = r#"{
     "ToUserName": "gh_97417a04a28d",
     "Encrypt": "+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04="
@@ -216,7 +220,7 @@ async fn official_safe_mode_example_reaches_debug_demo() {
 #[tokio::test]
 async fn official_plain_example_and_garbage_body() {
     let recorder = Recorder::default();
-    let pipeline = pipeline(PushConfig::new(APPID, TOKEN), &recorder);
+    let pipeline = pipeline(config(None), &recorder);
     let query =
         "signature=899cf89e464efb63f54ddac96b0a0a235f53aa78&timestamp=1714037059&nonce=486452656";
     let response = pipeline.handle(PushRequest::post(query, DEBUG_JSON)).await;
@@ -228,7 +232,8 @@ async fn official_plain_example_and_garbage_body() {
     assert_eq!(*recorder.calls.lock().unwrap(), ["debug_demo"]);
 }
 
-/// Defaults answer `success`; `on_executing` can short-circuit; `on_executed` sees the reply.
+/// Defaults answer `success`; `on_executing` short-circuits `blocked` users; `on_executed`
+/// sees every reply (short-circuited ones too) and silences `silenced` users.
 #[derive(Default, Clone)]
 struct Hooks {
     seen: Arc<Mutex<Vec<String>>>,
@@ -240,7 +245,7 @@ impl WxOpenMessageHandler for Hooks {
         &self,
         _cx: &mut WxContext,
         message: &WxMessage,
-    ) -> Result<Option<WxReply>, weixin_mp::HandlerError> {
+    ) -> Result<Option<WxReply>, HandlerError> {
         if message.openid() == "blocked" {
             return Ok(Some(WxReply::Empty));
         }
@@ -250,19 +255,22 @@ impl WxOpenMessageHandler for Hooks {
         &self,
         _cx: &mut WxContext,
         message: &WxMessage,
-        reply: WxReply,
-    ) -> WxResult {
+        reply: &mut WxReply,
+    ) -> Result<(), HandlerError> {
         self.seen
             .lock()
             .unwrap()
-            .push(format!("{}:{reply:?}", message.header().msg_type));
-        Ok(reply)
+            .push(format!("{}:{reply:?}", message.meta().msg_type));
+        if message.openid() == "silenced" {
+            *reply = WxReply::Empty;
+        }
+        Ok(())
     }
-    async fn default_response(&self, _cx: &mut WxContext, message: &WxMessage) -> WxResult {
+    async fn default_response(&self, _cx: &mut WxContext, request: &PushMeta<'_>) -> WxResult {
         self.seen
             .lock()
             .unwrap()
-            .push(format!("default:{}", message.header().msg_type));
+            .push(format!("default:{}", request.msg_type));
         Ok(WxReply::Success)
     }
 }
@@ -292,12 +300,26 @@ async fn dispatch_defaults_and_hooks() {
     assert_eq!(seen[1], "text:Success");
     assert_eq!(seen[19], "event:Success");
 
+    // A short-circuit skips the message's method (no `default:`), and on_executed still
+    // runs, as on Official Accounts.
     let blocked = WxMessage::from_json(&TEXT_JSON.replace("fromUser", "blocked")).unwrap();
     let reply = handler.handle(&mut cx, &blocked).await.unwrap();
     assert_eq!(reply, WxReply::Empty);
     assert_eq!(
-        hooks.seen.lock().unwrap().len(),
-        2 * ALL.len(),
-        "short-circuited"
+        *hooks.seen.lock().unwrap().last().unwrap(),
+        "text:Empty",
+        "on_executed runs after a short-circuit"
     );
+    assert_eq!(
+        hooks.seen.lock().unwrap().len(),
+        2 * ALL.len() + 1,
+        "short-circuited: the method did not run"
+    );
+
+    // on_executed may change the reply.
+    let silenced = WxMessage::from_json(&TEXT_JSON.replace("fromUser", "silenced")).unwrap();
+    let reply = handler.handle(&mut cx, &silenced).await.unwrap();
+    assert_eq!(reply, WxReply::Empty);
+    let seen = hooks.seen.lock().unwrap().clone();
+    assert_eq!(seen[2 * ALL.len() + 1..], ["default:text", "text:Success"]);
 }

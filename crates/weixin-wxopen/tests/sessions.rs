@@ -44,10 +44,13 @@ struct Env {
 }
 
 async fn env() -> Env {
-    let (server, _weixin, app) = setup().await;
     let clock = ManualClock::new(1_700_000_000_000);
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
-    let sessions = SessionContainer::new(app, cache.clone()).clock(Arc::new(clock.clone()));
+    let registry = weixin_core::Weixin::builder()
+        .cache(cache.clone())
+        .clock(Arc::new(clock.clone()));
+    let (server, _weixin, app) = setup_in(registry).await;
+    let sessions = SessionContainer::new(app);
     Env {
         server,
         clock,
@@ -128,8 +131,7 @@ async fn watermark_of_another_app_is_refused() {
         ))
         .mount(&server)
         .await;
-    let sessions =
-        SessionContainer::new(weixin.app("wx_other_app").unwrap(), weixin.cache().clone());
+    let sessions = SessionContainer::new(weixin.app("wx_other_app").unwrap());
     let session = sessions.login("C").await.unwrap();
     assert_eq!(session.unionid, None);
     let err = sessions

@@ -11,13 +11,10 @@
 #![forbid(unsafe_code)]
 
 use std::process::Stdio;
-use std::sync::Arc;
 
 use clap::Parser;
-use weixin_cache_redis::RedisCache;
-use weixin_core::{AppConfig, Weixin};
-use weixin_mp::api::MpApi;
-use weixin_mp::api::custom::CustomMessage;
+use weixin::official_account::api::custom::CustomMessage;
+use weixin::{AppConfig, OfficialAccount, Weixin};
 
 /// Any error of this example.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -33,7 +30,7 @@ pub struct Args {
     #[arg(long)]
     pub redis: String,
     /// WeChat API base URL (a `weixin sim serve` address, or `https://api.weixin.qq.com`).
-    #[arg(long, default_value = weixin_core::client::DEFAULT_API_BASE)]
+    #[arg(long, default_value = weixin::client::DEFAULT_API_BASE)]
     pub api_base: String,
     /// How many processes to start.
     #[arg(long, default_value_t = 4)]
@@ -64,16 +61,16 @@ pub struct FleetSummary {
     pub token_fetches: u64,
 }
 
-/// The registry of one process: the shared Redis cache and lock, one app.
+/// The registry of one process: the shared Redis cache (and its lock, which the registry takes
+/// from the cache), one app.
 ///
 /// # Errors
 /// Redis unreachable, or an invalid configuration.
 pub async fn connect(args: &Args) -> Result<Weixin, BoxError> {
-    let redis = RedisCache::from_url(&args.redis).await?;
+    let redis = weixin::cache::from_url(&args.redis).await?;
     let secret = std::env::var("WEIXIN_APPSECRET").unwrap_or_else(|_| "sim-secret".to_owned());
     let weixin = Weixin::builder()
-        .cache(Arc::new(redis.clone()))
-        .lock(Arc::new(redis.lock()))
+        .cache(redis)
         .api_base(&args.api_base)
         .key_prefix(&args.key_prefix)
         .app(AppConfig::new(&args.appid, secret))
@@ -87,7 +84,7 @@ pub async fn connect(args: &Args) -> Result<Weixin, BoxError> {
 /// Redis or the API call failed.
 pub async fn run_child(args: &Args, index: u32) -> Result<u64, BoxError> {
     let weixin = connect(args).await?;
-    let mp = MpApi::new(weixin.app(&args.appid)?);
+    let mp = OfficialAccount::new(weixin.app(&args.appid)?).api();
     let text = format!("hello from process {index}");
     mp.custom()
         .send(&CustomMessage::text(&args.openid, text))

@@ -12,10 +12,10 @@
 
 use std::net::SocketAddr;
 
-use axum::Router;
-use weixin_mp::message::{SubscribeEvent, TextMessage};
-use weixin_mp::pipeline::BuildError;
-use weixin_mp::{HandlerError, MessageHandler, Mp, MpContext, Pipeline, PushConfig, Reply};
+use weixin::axum::Router;
+use weixin::official_account::message::{SubscribeEvent, TextMessage};
+use weixin::official_account::{HandlerError, MessageHandler, MpContext, Reply};
+use weixin::{AppConfig, OfficialAccount, Secret, Weixin};
 
 /// The path WeChat pushes to: configure `http(s)://your-host/wx` in the admin console.
 pub const PUSH_PATH: &str = "/wx";
@@ -28,17 +28,19 @@ pub const WELCOME: &str = "Welcome! Send me any text and I will send it back.";
 pub struct EchoConfig {
     /// The account's appid (`WEIXIN_APPID`).
     pub appid: String,
+    /// The account's AppSecret (`WEIXIN_APPSECRET`), for the API calls a real account makes.
+    pub secret: Secret,
     /// The Token (`WEIXIN_TOKEN`).
-    pub token: String,
+    pub token: Secret,
     /// The 43-character EncodingAESKey (`WEIXIN_ENCODING_AES_KEY`); `None` = plaintext mode.
-    pub encoding_aes_key: Option<String>,
+    pub encoding_aes_key: Option<Secret>,
     /// Where to listen (`WEIXIN_LISTEN`, default `0.0.0.0:8080`).
     pub listen: SocketAddr,
 }
 
 impl std::fmt::Debug for EchoConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The Token and the key are secrets: never print them.
+        // The AppSecret, the Token and the key are secrets: never print them.
         f.debug_struct("EchoConfig")
             .field("appid", &self.appid)
             .field("listen", &self.listen)
@@ -47,8 +49,8 @@ impl std::fmt::Debug for EchoConfig {
 }
 
 impl EchoConfig {
-    /// Reads `WEIXIN_APPID`, `WEIXIN_TOKEN` (both required), `WEIXIN_ENCODING_AES_KEY`
-    /// (optional) and `WEIXIN_LISTEN` (default `0.0.0.0:8080`).
+    /// Reads `WEIXIN_APPID`, `WEIXIN_APPSECRET`, `WEIXIN_TOKEN` (all required),
+    /// `WEIXIN_ENCODING_AES_KEY` (optional) and `WEIXIN_LISTEN` (default `0.0.0.0:8080`).
     ///
     /// # Errors
     /// A message naming the missing or invalid variable.
@@ -62,10 +64,12 @@ impl EchoConfig {
         let listen = std::env::var("WEIXIN_LISTEN").unwrap_or_else(|_| "0.0.0.0:8080".to_owned());
         Ok(Self {
             appid: required("WEIXIN_APPID")?,
-            token: required("WEIXIN_TOKEN")?,
+            secret: required("WEIXIN_APPSECRET")?.into(),
+            token: required("WEIXIN_TOKEN")?.into(),
             encoding_aes_key: std::env::var("WEIXIN_ENCODING_AES_KEY")
                 .ok()
-                .filter(|v| !v.is_empty()),
+                .filter(|v| !v.is_empty())
+                .map(Secret::from),
             listen: listen
                 .parse()
                 .map_err(|e| format!("WEIXIN_LISTEN={listen:?}: {e}"))?,
@@ -76,7 +80,7 @@ impl EchoConfig {
 /// The handler: one method per message type we care about, `success` for the rest.
 struct Echo;
 
-#[async_trait::async_trait]
+#[weixin::async_trait]
 impl MessageHandler for Echo {
     async fn on_text(
         &self,
@@ -97,16 +101,18 @@ impl MessageHandler for Echo {
 
 /// The echo server as an axum router serving [`PUSH_PATH`].
 ///
-/// The pipeline checks signatures, decrypts, deduplicates WeChat's retries and encrypts the
-/// reply when the push was encrypted; the handler only sees typed messages.
+/// The account is registered in a one-server registry (the in-process cache); the push
+/// router checks signatures, decrypts, deduplicates WeChat's retries and encrypts the reply
+/// when the push was encrypted; the handler only sees typed messages.
 ///
 /// # Errors
-/// [`BuildError`] for an empty Token or an invalid EncodingAESKey.
-pub fn app(config: &EchoConfig) -> Result<Router, BuildError> {
-    let mut push = PushConfig::new(&config.appid, &config.token);
-    if let Some(key) = &config.encoding_aes_key {
-        push = push.encoding_aes_key(key);
-    }
-    let pipeline = Pipeline::builder(push, Mp(Echo)).build()?;
-    Ok(weixin_mp::server::router(pipeline, PUSH_PATH))
+/// [`weixin::Error::Config`] for an invalid registration (an empty appid, AppSecret or
+/// Token), [`weixin::push::BuildError`] for an invalid EncodingAESKey.
+pub fn app(config: &EchoConfig) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    let weixin = Weixin::builder().build()?;
+    let registration = AppConfig::new(&config.appid, config.secret.clone())
+        .push_token(config.token.clone())
+        .maybe_encoding_aes_key(config.encoding_aes_key.clone());
+    let account = OfficialAccount::register(&weixin, registration)?;
+    Ok(account.push_router(PUSH_PATH, Echo)?)
 }

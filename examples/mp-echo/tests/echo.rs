@@ -5,6 +5,7 @@ use mp_echo::{EchoConfig, PUSH_PATH, WELCOME, app};
 use weixin_sim::{EncryptMode, Push, PushDriver, PushFormat, PushTarget, ReplyCheck};
 
 const APPID: &str = "wx00000000000000a1";
+const SECRET: &str = "echo-secret";
 const TOKEN: &str = "echo-token";
 const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
@@ -12,14 +13,15 @@ const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 async fn start(encoding_aes_key: Option<&str>) -> String {
     let config = EchoConfig {
         appid: APPID.to_owned(),
-        token: TOKEN.to_owned(),
-        encoding_aes_key: encoding_aes_key.map(str::to_owned),
+        secret: SECRET.into(),
+        token: TOKEN.into(),
+        encoding_aes_key: encoding_aes_key.map(Into::into),
         listen: "127.0.0.1:0".parse().unwrap(),
     };
     let router = app(&config).unwrap();
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let url = format!("http://{}{PUSH_PATH}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(async move { weixin::axum::serve(listener, router).await });
     url
 }
 

@@ -1,7 +1,7 @@
 //! Testing your own WeChat code against the offline simulator.
 //!
 //! The functions here stand for "your business code": they take SDK handles
-//! ([`AppClient`], [`SessionContainer`]) as parameters instead of building them, so a test can
+//! ([`OfficialAccount`], [`MiniProgram`]) as parameters instead of building them, so a test can
 //! hand them handles pointed at [`weixin_sim`](https://docs.rs/weixin-sim) while production
 //! hands them handles pointed at WeChat. Nothing else changes between the two.
 //!
@@ -11,11 +11,10 @@
 //! endpoint was called.
 #![forbid(unsafe_code)]
 
-use weixin_core::AppClient;
-use weixin_core::client::Download;
-use weixin_mp::api::custom::{CustomApi, CustomMessage};
-use weixin_mp::api::media::MediaApi;
-use weixin_wxopen::session::{Session, SessionContainer, SessionError};
+use weixin::client::Download;
+use weixin::mini_program::session::{Session, SessionError};
+use weixin::official_account::api::custom::CustomMessage;
+use weixin::{MiniProgram, OfficialAccount};
 
 /// Tells a user something with a customer-service message (客服消息), e.g. "your order
 /// shipped".
@@ -24,27 +23,34 @@ use weixin_wxopen::session::{Session, SessionContainer, SessionError};
 ///
 /// # Errors
 /// WeChat's error (45015: the user has not written in 48 hours), or a network error.
-pub async fn notify_user(app: &AppClient, openid: &str, text: &str) -> weixin_core::Result<()> {
-    let custom = CustomApi::new(app.api().clone());
-    custom.send(&CustomMessage::text(openid, text)).await
+pub async fn notify_user(
+    account: &OfficialAccount,
+    openid: &str,
+    text: &str,
+) -> weixin::Result<()> {
+    let message = CustomMessage::text(openid, text);
+    account.api().custom().send(&message).await
 }
 
 /// Fetches a file the user sent (a temporary media id from an image message).
 ///
 /// # Errors
 /// WeChat's error (40007: unknown or expired media id), or a network error.
-pub async fn fetch_user_media(app: &AppClient, media_id: &str) -> weixin_core::Result<Download> {
-    MediaApi::new(app.api().clone()).get_temp(media_id).await
+pub async fn fetch_user_media(
+    account: &OfficialAccount,
+    media_id: &str,
+) -> weixin::Result<Download> {
+    account.api().media().get_temp(media_id).await
 }
 
-/// Logs a mini-program user in: the `wx.login` code becomes a server-side session, and the
-/// client gets only its opaque id.
+/// Logs a mini-program user in: the `wx.login` code becomes a server-side session (in the
+/// registry's shared cache), and the client gets only its opaque id.
 ///
 /// # Errors
 /// [`SessionError::InvalidCode`] / [`SessionError::CodeUsed`] for a bad or reused code, or a
 /// cache / network error.
-pub async fn login(sessions: &SessionContainer, code: &str) -> Result<Session, SessionError> {
-    sessions.login(code).await
+pub async fn login(app: &MiniProgram, code: &str) -> Result<Session, SessionError> {
+    app.sessions().login(code).await
 }
 
 // The Chinese guides' code is compiled as doctests, so it keeps matching the real API.

@@ -8,6 +8,7 @@
 mod support;
 
 use sim_in_tests::{fetch_user_media, notify_user};
+use weixin::OfficialAccount;
 use weixin_sim::{DEFAULT_APPID, Faults};
 
 const MEDIA: &str = "/cgi-bin/media/get";
@@ -23,16 +24,17 @@ fn busy(share: f64) -> Faults {
 #[tokio::test]
 async fn reads_are_retried_through_occasional_busy_answers() {
     let (sim, weixin, app) = support::start().await;
+    let account = OfficialAccount::new(app);
     sim.register_media(DEFAULT_APPID, "photo-1", "image/jpeg", &b"jpeg bytes"[..])
         .unwrap();
     // Fetch the token before the faults start.
-    fetch_user_media(&app, "photo-1").await.unwrap();
+    fetch_user_media(&account, "photo-1").await.unwrap();
 
     // A quarter of the calls fail. The simulator draws faults from a seeded generator, so this
     // test sees the same faults on every run.
     sim.set_faults(busy(0.25));
     for _ in 0..10 {
-        let photo = fetch_user_media(&app, "photo-1").await.unwrap();
+        let photo = fetch_user_media(&account, "photo-1").await.unwrap();
         assert_eq!(&photo.bytes[..], b"jpeg bytes");
     }
 
@@ -47,12 +49,13 @@ async fn reads_are_retried_through_occasional_busy_answers() {
 #[tokio::test]
 async fn a_read_gives_up_after_three_attempts() {
     let (sim, _weixin, app) = support::start().await;
+    let account = OfficialAccount::new(app);
     sim.register_media(DEFAULT_APPID, "photo-1", "image/jpeg", &b"jpeg bytes"[..])
         .unwrap();
-    fetch_user_media(&app, "photo-1").await.unwrap();
+    fetch_user_media(&account, "photo-1").await.unwrap();
 
     sim.set_faults(busy(1.0));
-    let err = fetch_user_media(&app, "photo-1").await.unwrap_err();
+    let err = fetch_user_media(&account, "photo-1").await.unwrap_err();
 
     assert_eq!(err.api_code().map(|c| c.code()), Some(-1), "{err}");
     assert_eq!(sim.call_count(MEDIA), 1 + 3);
@@ -62,11 +65,14 @@ async fn a_read_gives_up_after_three_attempts() {
 #[tokio::test]
 async fn a_message_send_is_never_repeated() {
     let (sim, _weixin, app) = support::start().await;
+    let account = OfficialAccount::new(app);
     sim.user_messaged(DEFAULT_APPID, "o-alice");
-    notify_user(&app, "o-alice", "first").await.unwrap();
+    notify_user(&account, "o-alice", "first").await.unwrap();
 
     sim.set_faults(busy(1.0));
-    let err = notify_user(&app, "o-alice", "second").await.unwrap_err();
+    let err = notify_user(&account, "o-alice", "second")
+        .await
+        .unwrap_err();
 
     assert_eq!(err.api_code().map(|c| c.code()), Some(-1), "{err}");
     assert!(

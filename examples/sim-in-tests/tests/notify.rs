@@ -3,15 +3,17 @@
 mod support;
 
 use sim_in_tests::notify_user;
+use weixin::OfficialAccount;
 use weixin_sim::{DEFAULT_APPID, TokenKind};
 
 #[tokio::test]
 async fn the_user_gets_the_message() {
     let (sim, _weixin, app) = support::start().await;
+    let account = OfficialAccount::new(app);
     // The user wrote to the account, so customer-service messages may reach them.
     sim.user_messaged(DEFAULT_APPID, "o-alice");
 
-    notify_user(&app, "o-alice", "your order shipped")
+    notify_user(&account, "o-alice", "your order shipped")
         .await
         .unwrap();
 
@@ -25,10 +27,11 @@ async fn the_user_gets_the_message() {
 #[tokio::test]
 async fn one_token_serves_many_calls() {
     let (sim, weixin, app) = support::start().await;
+    let account = OfficialAccount::new(app);
     sim.user_messaged(DEFAULT_APPID, "o-alice");
 
     for n in 0..3 {
-        notify_user(&app, "o-alice", &format!("update {n}"))
+        notify_user(&account, "o-alice", &format!("update {n}"))
             .await
             .unwrap();
     }
@@ -44,8 +47,9 @@ async fn one_token_serves_many_calls() {
 #[tokio::test]
 async fn a_user_who_never_wrote_cannot_be_notified() {
     let (sim, _weixin, app) = support::start().await;
+    let account = OfficialAccount::new(app);
 
-    let err = notify_user(&app, "o-stranger", "hi").await.unwrap_err();
+    let err = notify_user(&account, "o-stranger", "hi").await.unwrap_err();
 
     assert_eq!(err.api_code().map(|c| c.code()), Some(45015), "{err}");
     assert!(sim.messages_to("o-stranger").is_empty());

@@ -3,14 +3,12 @@
 
 use std::future::Future;
 
-use axum::Router;
 use tokio::net::TcpListener;
-use weixin_core::{AppConfig, Weixin};
-use weixin_mp::pipeline::{Pipeline, PushConfig};
-use weixin_websocket::WebSocketServer;
-use weixin_wxopen::{SessionContainer, WxMessage, WxOpen, WxOpenApi};
+use weixin::axum::Router;
+use weixin::mini_program::WxPipeline;
+use weixin::websocket::WebSocketServer;
+use weixin::{AppConfig, MiniProgram, Weixin};
 
-use crate::cache::Backend;
 use crate::config::{CacheChoice, Config};
 use crate::handler::SampleHandler;
 use crate::routes::{self, RouteState};
@@ -25,13 +23,13 @@ pub const PUSH_PATH: &str = "/wxopen";
 pub enum StartError {
     /// The cache backend could not be reached.
     #[error("WEIXIN_CACHE: cannot use the cache: {0}")]
-    Cache(#[from] weixin_core::cache::CacheError),
+    Cache(#[from] weixin::cache::CacheError),
     /// The app registration was refused.
     #[error("cannot register the app: {0}")]
-    Registry(#[from] weixin_core::Error),
+    Registry(#[from] weixin::Error),
     /// The push pipeline was refused.
     #[error("cannot build the push pipeline: {0}")]
-    Pipeline(#[from] weixin_mp::pipeline::BuildError),
+    Pipeline(#[from] weixin::push::BuildError),
     /// The WebSocket's Redis backplane could not connect.
     #[error("WEIXIN_CACHE: cannot start the WebSocket backplane: {0}")]
     Backplane(String),
@@ -40,7 +38,7 @@ pub enum StartError {
 /// The running parts of the app.
 #[derive(Debug)]
 pub struct App {
-    /// Every endpoint of DESIGN §9.
+    /// Every endpoint of the sample (see the crate docs).
     pub router: Router,
     /// The WebSocket server (closed first on shutdown).
     pub websocket: WebSocketServer,
@@ -49,7 +47,7 @@ pub struct App {
 }
 
 /// The pipeline type of the sample.
-pub type SamplePipeline = Pipeline<WxMessage, WxOpen<SampleHandler>>;
+pub type SamplePipeline = WxPipeline<SampleHandler>;
 
 impl App {
     /// Connects the cache and builds every part.
@@ -57,37 +55,30 @@ impl App {
     /// # Errors
     /// [`StartError`].
     pub async fn build(config: &Config) -> Result<Self, StartError> {
-        let backend = Backend::connect(&config.cache).await?;
+        let cache = crate::cache::connect(&config.cache).await?;
+        let cache_name = cache.backend_name();
+        // The cache is given once, here: tokens, dedup, contexts and sessions all use it.
         let weixin = Weixin::builder()
-            .cache(backend.cache.clone())
-            .lock(backend.lock.clone())
+            .cache(cache)
             .api_base(config.api_base.clone())
-            .app(AppConfig::new(
-                config.appid.clone(),
-                config.appsecret.clone(),
-            ))
             .build()?;
-        let app = weixin.app(&config.appid)?;
-        let api = WxOpenApi::new(app.clone());
-        let sessions = SessionContainer::new(app, weixin.cache().clone());
-
-        let mut push = PushConfig::new(config.appid.clone(), config.token.expose());
-        if let Some(key) = &config.encoding_aes_key {
-            push = push.encoding_aes_key(key.expose());
-        }
-        let pipeline: SamplePipeline =
-            Pipeline::builder(push, WxOpen(SampleHandler::new(api.custom())))
-                .cache(backend.cache.clone())
-                .build()?;
+        let app = MiniProgram::register(
+            &weixin,
+            AppConfig::new(config.appid.clone(), config.appsecret.clone())
+                .push_token(config.token.clone())
+                .maybe_encoding_aes_key(config.encoding_aes_key.clone()),
+        )?;
+        let sessions = app.sessions().clone();
+        let push = app.push_router(PUSH_PATH, SampleHandler::new(app.api().custom()))?;
 
         let websocket = websocket(config, SessionAuth::new(sessions.clone())).await?;
         let router = Router::new()
-            .merge(weixin_mp::server::router(pipeline, PUSH_PATH))
+            .merge(push)
             .merge(routes::router(RouteState {
                 sessions,
-                cache: backend.name(),
+                cache: cache_name,
             }))
-            .merge(weixin_websocket::router(websocket.clone()));
+            .merge(weixin::websocket::router(websocket.clone()));
         Ok(Self {
             router,
             websocket,
@@ -111,7 +102,7 @@ impl App {
             tracing::info!("shutting down: closing WebSockets, finishing requests in flight");
             websocket.shutdown().await;
         };
-        axum::serve(listener, self.router)
+        weixin::axum::serve(listener, self.router)
             .with_graceful_shutdown(signal)
             .await
     }
@@ -119,7 +110,7 @@ impl App {
 
 #[cfg(feature = "redis")]
 async fn websocket(config: &Config, auth: SessionAuth) -> Result<WebSocketServer, StartError> {
-    use weixin_websocket::{RedisBackplane, RedisBackplaneConfig};
+    use weixin::websocket::{RedisBackplane, RedisBackplaneConfig};
     let builder = WebSocketServer::builder(EchoHandler, auth);
     let CacheChoice::Redis(url) = &config.cache else {
         return Ok(builder.build());

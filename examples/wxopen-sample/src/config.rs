@@ -16,7 +16,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 
-use weixin_core::Secret;
+use weixin::Secret;
 
 /// `WEIXIN_APPID`.
 pub const APPID: &str = "WEIXIN_APPID";

@@ -6,9 +6,10 @@
 //! - entering the customer-service chat: a welcome text.
 
 use async_trait::async_trait;
-use weixin_mp::api::custom::{CustomApi, CustomMessage};
-use weixin_wxopen::message::{ImageMessage, TextMessage, UserEnterTempSessionEvent};
-use weixin_wxopen::{WxContext, WxMessage, WxOpenMessageHandler, WxReply, WxResult};
+use weixin::mini_program::message::{ImageMessage, TextMessage, UserEnterTempSessionEvent};
+use weixin::mini_program::{WxContext, WxMessage, WxOpenMessageHandler, WxReply, WxResult};
+use weixin::official_account::api::custom::{CustomApi, CustomMessage};
+use weixin::push::PushMessage;
 
 /// The welcome text sent when a user enters the customer-service chat.
 pub const WELCOME: &str = "Welcome! Send me a text or an image.";
@@ -44,7 +45,7 @@ pub fn describe(message: &WxMessage) -> String {
         WxMessage::Image(_) => "[image]".to_owned(),
         WxMessage::UserEnterTempSession(_) => "[entered the chat]".to_owned(),
         WxMessage::MiniProgramPage(_) => "[mini-program card]".to_owned(),
-        other => format!("[{}]", other.header().msg_type),
+        other => format!("[{}]", other.meta().msg_type),
     }
 }
 

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use weixin_wxopen::{SessionContainer, SessionError};
+use weixin::mini_program::{SessionContainer, SessionError};
 
 /// The state of these routes.
 #[derive(Debug, Clone)]

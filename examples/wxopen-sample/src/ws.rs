@@ -2,8 +2,8 @@
 //! `POST /wxopen/login` (`?session_id=...`), and `{"type":"echo","data":X}` comes back as is.
 
 use async_trait::async_trait;
-use weixin_websocket::{AuthError, Authenticator, Connection, Frame, User, WebSocketHandler};
-use weixin_wxopen::SessionContainer;
+use weixin::mini_program::SessionContainer;
+use weixin::websocket::{AuthError, Authenticator, Connection, Frame, User, WebSocketHandler};
 
 /// Echoes `echo` frames; any other type gets `{"type":"error","data":"unknown frame type ..."}`.
 #[derive(Debug, Clone, Copy, Default)]

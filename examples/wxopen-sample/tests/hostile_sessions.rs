@@ -33,16 +33,16 @@ impl Env {
         let sim = Simulator::start(SimConfig::default().app(SimApp::new(APPID, SECRET)))
             .await
             .expect("simulator");
+        let clock = ManualClock::new(1_700_000_000_000);
+        let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
         let weixin = Weixin::builder()
+            .cache(cache)
+            .clock(Arc::new(clock.clone()))
             .api_base(sim.base_url())
             .app(AppConfig::new(APPID, SECRET))
             .build()
             .expect("registry");
-        let clock = ManualClock::new(1_700_000_000_000);
-        let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
-        let sessions = SessionContainer::new(weixin.app(APPID).expect("app"), cache)
-            .expiry(EXPIRY)
-            .clock(Arc::new(clock.clone()));
+        let sessions = SessionContainer::new(weixin.app(APPID).expect("app")).expiry(EXPIRY);
         let app = router(RouteState {
             sessions,
             cache: "memory",

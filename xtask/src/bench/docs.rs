@@ -104,7 +104,7 @@ answer a text with `you said: <the text>`.\n\
   number of iterations and rounds in the same run, one after the other, single-threaded.\n\
 - **crypto alone**: both signatures, decrypt, encrypt a fixed reply. **parse alone**:\n\
   `weixin_mp::Message::parse` of the decrypted XML.\n\
-- **whole pipeline**: `weixin_mp::pipeline::Pipeline::handle` with the memory cache: verify,\n\
+- **whole pipeline**: `weixin_push::Pipeline::handle` with the memory cache: verify,\n\
   decrypt, parse, dedup, context load and save, dispatch to a `MessageHandler`, encrypted\n\
   reply. Every push has its own `MsgId` (dedup never short-circuits); a single-threaded runtime,\n\
   so the rate is per core (`crates/weixin-bench/src/pipeline_loop.rs`). The row after it runs\n\
@@ -114,7 +114,7 @@ answer a text with `you said: <the text>`.\n\
   ends when the pool is used up. Each server is started fresh on a free loopback port:\n\
   the empty axum handler (`weixin-bench empty-server`: reads the body, answers `success`), the\n\
   SDK callback alone (`weixin-bench callback-server`: the pipeline above mounted with\n\
-  `weixin_mp::server::router`), the sample app (`examples/wxopen-sample`, safe mode, DESIGN §9),\n\
+  `weixin_push::server::router`), the sample app (`examples/wxopen-sample`, safe mode, DESIGN §9),\n\
   and the Node `wechat` middleware 2.1.0 in safe mode on Node's http server\n\
   (`bench/node-wechat/server.js`, installed from npm into `target/bench-node`; it checks\n\
   `msg_signature` only and has no dedup or context, and Node runs on one core). wrk and the\n\

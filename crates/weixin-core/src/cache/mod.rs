@@ -52,6 +52,7 @@ pub use lock::{DistributedLock, LockGuard, LockRelease};
 pub use memory::{MemoryCache, MemoryCacheBuilder};
 pub use swappable::SwappableCache;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -110,4 +111,12 @@ pub trait Cache: Send + Sync + 'static {
 
     /// A short name for logs and errors, e.g. `"memory"`, `"redis"`.
     fn backend_name(&self) -> &'static str;
+
+    /// The backend's own distributed lock, when it has one that is better than the generic
+    /// [`CacheLock`] over this cache (default: `None`, and [`Weixin`](crate::Weixin) uses a
+    /// `CacheLock`). The lock comes with the cache, so a registry never pairs a cache with a
+    /// lock on another store by accident.
+    fn native_lock(&self) -> Option<Arc<dyn DistributedLock>> {
+        None
+    }
 }

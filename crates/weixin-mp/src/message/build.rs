@@ -12,7 +12,7 @@ use super::events::*;
 use super::messages::*;
 use super::tree::{Node, NodeValue};
 use super::{Header, Message, RawFields, UnknownMessage};
-use crate::push::ParseError;
+use weixin_push::ParseError;
 
 /// The fields of one element, taken out one by one as the typed message is built.
 pub(crate) struct Fields<'a> {
@@ -437,7 +437,7 @@ fn build_event(
         }
         Message::EventSubscribeMsgSent(SubscribeMsgSentEvent { header, list })
     } else if is("user_enter_tempsession") {
-        Message::EventUserEnterTempsession(UserEnterTempsessionEvent {
+        Message::EventUserEnterTempSession(UserEnterTempSessionEvent {
             session_from: f.string("SessionFrom")?,
             header,
         })

@@ -230,6 +230,13 @@ pub struct SubscribeMsgPopupItem {
     pub popup_scene: Option<u32>,
 }
 
+impl SubscribeMsgPopupItem {
+    /// Whether the user accepted this template (`SubscribeStatusString` `accept`).
+    pub fn accepted(&self) -> bool {
+        self.subscribe_status_string == "accept"
+    }
+}
+
 /// `subscribe_msg_popup_event`: the user answered a subscribe-message popup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscribeMsgPopupEvent {
@@ -290,7 +297,7 @@ pub struct SubscribeMsgSentEvent {
 
 /// `user_enter_tempsession`: the user opened a customer-service session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserEnterTempsessionEvent {
+pub struct UserEnterTempSessionEvent {
     /// Common fields.
     pub header: Header,
     /// `SessionFrom`: the `session-from` the session was opened with.

@@ -12,7 +12,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::tree::{MAX_DEPTH, Node, NodeValue};
-use crate::push::ParseError;
+use weixin_push::ParseError;
 
 /// Parses `input` (a JSON object) into its fields.
 pub(crate) fn parse(input: &str) -> Result<Vec<Node<'_>>, ParseError> {

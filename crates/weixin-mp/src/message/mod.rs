@@ -6,7 +6,8 @@
 //!
 //! ```
 //! use weixin_crypto::EnvelopeFormat;
-//! use weixin_mp::{Message, PushMessage};
+//! use weixin_mp::Message;
+//! use weixin_push::PushMessage;
 //!
 //! let xml = "<xml>
 //!   <ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>
@@ -20,7 +21,7 @@
 //! let Message::Text(text) = &message else { panic!("not text") };
 //! assert_eq!(text.content, "this is a test");
 //! assert_eq!(message.meta().msg_id, Some(1234567890123456));
-//! # Ok::<(), weixin_mp::ParseError>(())
+//! # Ok::<(), weixin_push::ParseError>(())
 //! ```
 //!
 //! # What parsing accepts
@@ -54,7 +55,7 @@
 mod build;
 mod events;
 mod fast_xml;
-mod header;
+
 mod json;
 mod messages;
 mod raw;
@@ -70,17 +71,17 @@ pub use events::{
     ScanCodeEvent, ScanCodeInfo, ScanEvent, SendLocationInfo, SendPicsInfo, SubscribeEvent,
     SubscribeMsgChangeEvent, SubscribeMsgChangeItem, SubscribeMsgPopupEvent, SubscribeMsgPopupItem,
     SubscribeMsgSentEvent, SubscribeMsgSentItem, TemplateSendJobFinishEvent, UnsubscribeEvent,
-    UserEnterTempsessionEvent, ViewEvent,
+    UserEnterTempSessionEvent, ViewEvent,
 };
-pub use header::Header;
 pub use messages::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, TextMessage, VideoMessage,
     VoiceMessage,
 };
 pub use raw::{RawFields, RawValue};
 pub use unknown::UnknownMessage;
+pub use weixin_push::Header;
 
-use crate::push::{ParseError, PushMessage, PushMeta};
+use weixin_push::{ParseError, PushMessage, PushMeta};
 
 /// Every message and event an Official Account receives.
 ///
@@ -141,7 +142,7 @@ pub enum Message {
     /// Event `subscribe_msg_sent_event`.
     EventSubscribeMsgSent(SubscribeMsgSentEvent),
     /// Event `user_enter_tempsession`.
-    EventUserEnterTempsession(UserEnterTempsessionEvent),
+    EventUserEnterTempSession(UserEnterTempSessionEvent),
     /// Any other `MsgType` or `Event`, with its raw fields.
     Unknown(UnknownMessage),
 }
@@ -212,7 +213,7 @@ impl Message {
             Message::EventSubscribeMsgPopup(m) => &m.header,
             Message::EventSubscribeMsgChange(m) => &m.header,
             Message::EventSubscribeMsgSent(m) => &m.header,
-            Message::EventUserEnterTempsession(m) => &m.header,
+            Message::EventUserEnterTempSession(m) => &m.header,
             Message::Unknown(m) => &m.header,
         }
     }
@@ -255,7 +256,7 @@ impl Message {
             Message::EventSubscribeMsgPopup(_) => "subscribe_msg_popup_event",
             Message::EventSubscribeMsgChange(_) => "subscribe_msg_change_event",
             Message::EventSubscribeMsgSent(_) => "subscribe_msg_sent_event",
-            Message::EventUserEnterTempsession(_) => "user_enter_tempsession",
+            Message::EventUserEnterTempSession(_) => "user_enter_tempsession",
             Message::Unknown(m) => return m.event.as_deref(),
             _ => return None,
         })

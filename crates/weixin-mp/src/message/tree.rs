@@ -5,8 +5,8 @@
 
 use std::borrow::Cow;
 
-/// Deepest element nesting accepted (the root counts as 1). WeChat pushes use at most 4.
-pub(crate) const MAX_DEPTH: usize = 32;
+/// Deepest element nesting accepted: the rule both platforms share.
+pub(crate) const MAX_DEPTH: usize = weixin_push::MAX_NESTING;
 
 /// One element: its name and either its text or its child elements.
 #[derive(Debug, Clone, PartialEq, Eq)]

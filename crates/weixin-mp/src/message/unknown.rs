@@ -9,7 +9,8 @@ use super::{Header, RawFields};
 ///
 /// ```
 /// use weixin_crypto::EnvelopeFormat;
-/// use weixin_mp::{Message, PushMessage};
+/// use weixin_mp::Message;
+/// use weixin_push::PushMessage;
 ///
 /// let xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName>\
 ///            <CreateTime>1714037059</CreateTime><MsgType><![CDATA[event]]></MsgType>\
@@ -18,7 +19,7 @@ use super::{Header, RawFields};
 /// assert_eq!(unknown.msg_type, "event");
 /// assert_eq!(unknown.event.as_deref(), Some("debug_demo"));
 /// assert_eq!(unknown.fields.get("debug_str"), Some("hello world"));
-/// # Ok::<(), weixin_mp::ParseError>(())
+/// # Ok::<(), weixin_push::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnknownMessage {

@@ -13,7 +13,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 
 use super::tree::{MAX_DEPTH, Node, NodeValue};
-use crate::push::ParseError;
+use weixin_push::ParseError;
 
 fn malformed(reason: impl Into<String>) -> ParseError {
     ParseError::Malformed {

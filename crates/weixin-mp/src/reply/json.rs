@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::Reply;
-use crate::push::PushMeta;
+use weixin_push::PushMeta;
 
 /// Appends `value` as a JSON string literal.
 fn push_str_literal(out: &mut String, value: &str) {

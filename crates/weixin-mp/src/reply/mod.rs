@@ -5,7 +5,8 @@
 //!
 //! ```
 //! use weixin_crypto::EnvelopeFormat;
-//! use weixin_mp::{PushMeta, PushReply, RenderedReply, Reply};
+//! use weixin_mp::Reply;
+//! use weixin_push::{PushMeta, PushReply, RenderedReply};
 //!
 //! let request = PushMeta {
 //!     to_user: "gh_account",
@@ -45,7 +46,7 @@ use weixin_crypto::EnvelopeFormat;
 pub use media::{Music, Video};
 pub use news::{Article, InvalidNews, MAX_ARTICLES, News};
 
-use crate::push::{PushMeta, PushReply, RenderedReply};
+use weixin_push::{PushMeta, PushReply, RenderedReply};
 
 /// A passive reply to an Official Account push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::Reply;
-use crate::push::PushMeta;
+use weixin_push::PushMeta;
 
 /// Whether `c` may appear in an XML 1.0 document.
 fn is_xml_char(c: char) -> bool {

@@ -9,9 +9,11 @@ use std::time::Duration;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
+use weixin_core::cache::Cache;
+use weixin_core::{AppClient, AppConfig, Weixin, WeixinBuilder};
 use weixin_crypto::{EnvelopeFormat, KeySlot, MsgCrypt};
-use weixin_mp::pipeline::{Pipeline, PushConfig, PushRequest};
-use weixin_mp::{
+use weixin_push::pipeline::{Pipeline, PushRequest};
+use weixin_push::{
     HandlerContext, HandlerError, ParseError, PushHandler, PushMessage, PushMeta, PushReply,
     RenderedReply,
 };
@@ -246,9 +248,32 @@ impl PushHandler<TestMessage> for TestHandler {
 
 pub type TestPipeline = Pipeline<TestMessage, TestHandler>;
 
-/// Config of the official JSON example account, with its key.
-pub fn safe_config() -> PushConfig {
-    PushConfig::new(APPID, TOKEN).encoding_aes_key(AES_KEY)
+/// Registration of the official JSON example account, with its push token and key.
+pub fn safe_config() -> AppConfig {
+    AppConfig::new(APPID, "secret")
+        .push_token(TOKEN)
+        .encoding_aes_key(AES_KEY)
+}
+
+/// Registers `config` in a registry built by `registry` and returns the app's handle.
+pub fn register_in(registry: WeixinBuilder, config: AppConfig) -> AppClient {
+    let appid = config.appid().to_owned();
+    registry
+        .app(config)
+        .build()
+        .expect("registry")
+        .app(&appid)
+        .expect("registered app")
+}
+
+/// Registers `config` in a registry of its own (an in-process cache).
+pub fn app(config: AppConfig) -> AppClient {
+    register_in(Weixin::builder(), config)
+}
+
+/// Registers `config` in a registry over `cache`: two handles over one cache are two servers.
+pub fn app_with_cache(cache: Arc<dyn Cache>, config: AppConfig) -> AppClient {
+    register_in(Weixin::builder().cache(cache), config)
 }
 
 /// The crypt of that account (to build pushes and read replies).
@@ -338,7 +363,7 @@ pub fn open_reply(crypt: &MsgCrypt, body: &str) -> String {
 
 /// The pipeline over the official example account with `handler`.
 pub fn safe_pipeline(handler: Arc<TestHandler>) -> TestPipeline {
-    Pipeline::builder_shared(safe_config(), handler)
+    Pipeline::builder_shared(&app(safe_config()), handler)
         .build()
         .expect("pipeline")
 }

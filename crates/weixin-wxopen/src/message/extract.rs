@@ -1,23 +1,36 @@
 //! From a field tree to a typed [`WxMessage`].
 
-use weixin_mp::ParseError;
+use weixin_mp::message::{
+    SubscribeMsgChangeEvent, SubscribeMsgChangeItem, SubscribeMsgPopupEvent, SubscribeMsgPopupItem,
+    SubscribeMsgSentEvent, SubscribeMsgSentItem, UserEnterTempSessionEvent,
+};
+use weixin_push::{Header, ParseError};
 
 use super::WxMessage;
 use super::tree::Fields;
 use super::types::*;
 
 pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
-    let header = header(f)?;
-    let event = header.event.clone().unwrap_or_default();
-    Ok(match (header.msg_type.as_str(), event.as_str()) {
+    let Routing {
+        header,
+        msg_type,
+        event,
+        msg_id,
+    } = routing(f)?;
+    // The case rule both platforms share (`weixin_push::same_name`): ASCII case-insensitive.
+    let kind = msg_type.to_ascii_lowercase();
+    let name = event.as_deref().unwrap_or_default().to_ascii_lowercase();
+    Ok(match (kind.as_str(), name.as_str()) {
         ("text", _) => WxMessage::Text(TextMessage {
             content: f.string("Content"),
             header,
+            msg_id,
         }),
         ("image", _) => WxMessage::Image(ImageMessage {
             pic_url: f.string("PicUrl"),
             media_id: f.string("MediaId"),
             header,
+            msg_id,
         }),
         ("miniprogrampage", _) => WxMessage::MiniProgramPage(MiniProgramPageMessage {
             title: f.string("Title"),
@@ -26,6 +39,7 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
             thumb_url: f.string("ThumbUrl"),
             thumb_media_id: f.string("ThumbMediaId"),
             header,
+            msg_id,
         }),
         ("event", "user_enter_tempsession") => {
             WxMessage::UserEnterTempSession(UserEnterTempSessionEvent {
@@ -33,20 +47,22 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
                 header,
             })
         }
-        ("event", "subscribe_msg_popup_event") => WxMessage::SubscribePopup(SubscribePopupEvent {
-            list: list(f, "SubscribeMsgPopupEvent")
-                .map(|i| SubscribePopupItem {
-                    template_id: i.string("TemplateId"),
-                    subscribe_status_string: i.string("SubscribeStatusString"),
-                    popup_scene: i.opt_string("PopupScene"),
-                })
-                .collect(),
-            header,
-        }),
+        ("event", "subscribe_msg_popup_event") => {
+            WxMessage::SubscribePopup(SubscribeMsgPopupEvent {
+                list: list(f, "SubscribeMsgPopupEvent")
+                    .map(|i| SubscribeMsgPopupItem {
+                        template_id: i.string("TemplateId"),
+                        subscribe_status_string: i.string("SubscribeStatusString"),
+                        popup_scene: i.int("PopupScene").and_then(|n| u32::try_from(n).ok()),
+                    })
+                    .collect(),
+                header,
+            })
+        }
         ("event", "subscribe_msg_change_event") => {
-            WxMessage::SubscribeChange(SubscribeChangeEvent {
+            WxMessage::SubscribeChange(SubscribeMsgChangeEvent {
                 list: list(f, "SubscribeMsgChangeEvent")
-                    .map(|i| SubscribeChangeItem {
+                    .map(|i| SubscribeMsgChangeItem {
                         template_id: i.string("TemplateId"),
                         subscribe_status_string: i.string("SubscribeStatusString"),
                     })
@@ -54,16 +70,15 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
                 header,
             })
         }
-        ("event", "subscribe_msg_sent_event") => WxMessage::SubscribeSent(SubscribeSentEvent {
+        ("event", "subscribe_msg_sent_event") => WxMessage::SubscribeSent(SubscribeMsgSentEvent {
             list: list(f, "SubscribeMsgSentEvent")
-                .map(|i| SubscribeSentItem {
+                .map(|i| SubscribeMsgSentItem {
                     template_id: i.string("TemplateId"),
                     msg_id: i
                         .text("MsgID")
                         .or_else(|| i.text("MsgId"))
-                        .unwrap_or_default()
-                        .to_owned(),
-                    error_code: i.int("ErrorCode").unwrap_or_default(),
+                        .and_then(|t| t.trim().parse().ok()),
+                    error_code: i.int("ErrorCode"),
                     error_status: i.string("ErrorStatus"),
                 })
                 .collect(),
@@ -98,6 +113,9 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
         _ => WxMessage::Unknown(UnknownMessage {
             fields: f.to_json(),
             header,
+            msg_type,
+            event,
+            msg_id,
         }),
     })
 }
@@ -113,7 +131,15 @@ fn required<'a>(f: &'a Fields, name: &'static str) -> Result<&'a str, ParseError
     f.text(name).ok_or(ParseError::MissingField(name))
 }
 
-fn header(f: &Fields) -> Result<MessageHeader, ParseError> {
+/// The header and the routing fields of a push.
+struct Routing {
+    header: Header,
+    msg_type: String,
+    event: Option<String>,
+    msg_id: Option<u64>,
+}
+
+fn routing(f: &Fields) -> Result<Routing, ParseError> {
     let to_user_name = required(f, "ToUserName")?.to_owned();
     let from_user_name = required(f, "FromUserName")?.to_owned();
     let create_time = required(f, "CreateTime")?;
@@ -143,10 +169,12 @@ fn header(f: &Fields) -> Result<MessageHeader, ParseError> {
             });
         }
     };
-    Ok(MessageHeader {
-        to_user_name,
-        from_user_name,
-        create_time,
+    Ok(Routing {
+        header: Header {
+            to_user_name,
+            from_user_name,
+            create_time,
+        },
         msg_type,
         event,
         msg_id,

@@ -2,21 +2,26 @@
 //!
 //! ```
 //! use weixin_crypto::EnvelopeFormat;
-//! use weixin_mp::PushMessage;
+//! use weixin_push::PushMessage;
 //! use weixin_wxopen::message::WxMessage;
 //!
 //! let body = r#"{"ToUserName":"toUser","FromUserName":"fromUser","CreateTime":1482048670,
 //!     "MsgType":"text","Content":"this is a test","MsgId":1234567890123456}"#;
 //! let WxMessage::Text(text) = WxMessage::parse(body, EnvelopeFormat::Json)? else { panic!() };
 //! assert_eq!(text.content, "this is a test");
-//! assert_eq!(text.header.msg_id, Some(1234567890123456));
-//! # Ok::<(), weixin_mp::ParseError>(())
+//! assert_eq!(text.msg_id, Some(1234567890123456));
+//! # Ok::<(), weixin_push::ParseError>(())
 //! ```
 //!
 //! Parsing is tolerant (any field order, whitespace, missing optional fields become empty) and
-//! strict where it matters: DTDs, nesting deeper than 16 levels, truncated or non-object bodies
+//! strict where it matters: DTDs, nesting deeper than [`weixin_push::MAX_NESTING`] levels,
+//! truncated or non-object bodies
 //! and a missing or non-numeric `CreateTime` are [`ParseError`]s; unknown `MsgType` / `Event`
-//! values become [`WxMessage::Unknown`] with every field kept.
+//! values become [`WxMessage::Unknown`] with every field kept. `MsgType` and `Event` are matched
+//! ASCII case-insensitively, as on Official Accounts.
+//!
+//! The events both platforms receive (`user_enter_tempsession`, the three subscribe-message
+//! events) are the Official Account crate's types, re-exported here.
 
 mod extract;
 pub(crate) mod tree;
@@ -24,14 +29,17 @@ mod types;
 
 pub use types::{
     DebugDemoEvent, ImageMessage, MediaCheckDetail, MediaCheckEvent, MediaCheckResult,
-    MessageHeader, MiniProgramPageMessage, SubscribeChangeEvent, SubscribeChangeItem,
-    SubscribePopupEvent, SubscribePopupItem, SubscribeSentEvent, SubscribeSentItem, TextMessage,
-    UnknownMessage, UserEnterTempSessionEvent,
+    MiniProgramPageMessage, TextMessage, UnknownMessage,
 };
+pub use weixin_mp::message::{
+    SubscribeMsgChangeEvent, SubscribeMsgChangeItem, SubscribeMsgPopupEvent, SubscribeMsgPopupItem,
+    SubscribeMsgSentEvent, SubscribeMsgSentItem, UserEnterTempSessionEvent,
+};
+pub use weixin_push::Header;
 
 use serde::{Deserialize, Serialize};
 use weixin_crypto::EnvelopeFormat;
-use weixin_mp::{ParseError, PushMessage, PushMeta};
+use weixin_push::{ParseError, PushMessage, PushMeta};
 
 /// A push to a mini program: a customer-service message or an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,11 +54,11 @@ pub enum WxMessage {
     /// Event `user_enter_tempsession`.
     UserEnterTempSession(UserEnterTempSessionEvent),
     /// Event `subscribe_msg_popup_event`.
-    SubscribePopup(SubscribePopupEvent),
+    SubscribePopup(SubscribeMsgPopupEvent),
     /// Event `subscribe_msg_change_event`.
-    SubscribeChange(SubscribeChangeEvent),
+    SubscribeChange(SubscribeMsgChangeEvent),
     /// Event `subscribe_msg_sent_event`.
-    SubscribeSent(SubscribeSentEvent),
+    SubscribeSent(SubscribeMsgSentEvent),
     /// Event `wxa_media_check`.
     MediaCheck(MediaCheckEvent),
     /// Event `debug_demo` (the console's test push).
@@ -61,7 +69,7 @@ pub enum WxMessage {
 
 impl WxMessage {
     /// The common fields.
-    pub fn header(&self) -> &MessageHeader {
+    pub fn header(&self) -> &Header {
         match self {
             Self::Text(m) => &m.header,
             Self::Image(m) => &m.header,
@@ -101,14 +109,24 @@ impl PushMessage for WxMessage {
     }
 
     fn meta(&self) -> PushMeta<'_> {
-        let h = self.header();
-        PushMeta {
-            to_user: &h.to_user_name,
-            from_user: &h.from_user_name,
-            create_time: h.create_time,
-            msg_type: &h.msg_type,
-            msg_id: h.msg_id.filter(|id| *id != 0),
-            event: h.event.as_deref(),
+        let header = self.header();
+        match self {
+            Self::Text(m) => header.meta("text", None, m.msg_id),
+            Self::Image(m) => header.meta("image", None, m.msg_id),
+            Self::MiniProgramPage(m) => header.meta("miniprogrampage", None, m.msg_id),
+            Self::UserEnterTempSession(_) => {
+                header.meta("event", Some("user_enter_tempsession"), None)
+            }
+            Self::SubscribePopup(_) => {
+                header.meta("event", Some("subscribe_msg_popup_event"), None)
+            }
+            Self::SubscribeChange(_) => {
+                header.meta("event", Some("subscribe_msg_change_event"), None)
+            }
+            Self::SubscribeSent(_) => header.meta("event", Some("subscribe_msg_sent_event"), None),
+            Self::MediaCheck(_) => header.meta("event", Some("wxa_media_check"), None),
+            Self::DebugDemo(_) => header.meta("event", Some("debug_demo"), None),
+            Self::Unknown(m) => header.meta(&m.msg_type, m.event.as_deref(), m.msg_id),
         }
     }
 }

@@ -6,10 +6,10 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 use serde_json::Value;
 
-use weixin_mp::ParseError;
+use weixin_push::ParseError;
 
-/// Deepest element nesting accepted (real pushes nest three levels at most).
-pub(crate) const MAX_DEPTH: usize = 16;
+/// Deepest element nesting accepted: the rule both platforms share.
+pub(crate) const MAX_DEPTH: usize = weixin_push::MAX_NESTING;
 
 /// One value: text (numbers are kept as their exact text) or a nested object.
 #[derive(Debug, Clone, PartialEq)]
@@ -342,8 +342,13 @@ mod tests {
         ] {
             assert!(parse_xml(bad).is_err(), "{bad}");
         }
-        let deep = format!("{}{}", "<a>".repeat(40), "</a>".repeat(40));
-        let err = parse_xml(&deep).unwrap_err().to_string();
+        // The shared limit, the root counting as 1: MAX_DEPTH levels parse, one more does not.
+        let nested = |levels: usize| {
+            let inner = levels - 1;
+            format!("<xml>{}{}</xml>", "<a>".repeat(inner), "</a>".repeat(inner))
+        };
+        assert!(parse_xml(&nested(MAX_DEPTH)).is_ok());
+        let err = parse_xml(&nested(MAX_DEPTH + 1)).unwrap_err().to_string();
         assert!(err.contains("deeper"), "{err}");
     }
 
@@ -354,8 +359,10 @@ mod tests {
         assert_eq!(f.text("MsgId"), Some("9223372036854775807"));
         assert_eq!(f.maps("L").count(), 2);
         assert!(f.get("n").is_none());
-        let deep = format!("{}1{}", "{\"a\":".repeat(40), "}".repeat(40));
-        assert!(parse_json(&deep).is_err());
+        // An object holding `levels - 1` nested objects: `levels` levels, the root counting as 1.
+        let nested = |levels: usize| format!("{}1{}", "{\"a\":".repeat(levels), "}".repeat(levels));
+        assert!(parse_json(&nested(MAX_DEPTH)).is_ok());
+        assert!(parse_json(&nested(MAX_DEPTH + 1)).is_err());
         assert!(parse_json("[1]").is_err());
         assert!(parse_json("{\"a\":").is_err());
     }

@@ -10,7 +10,7 @@
 //! let weixin = Weixin::builder()
 //!     .app(AppConfig::new("wx1234567890abcdef", "app-secret"))
 //!     .build()?;
-//! let sessions = SessionContainer::new(weixin.app("wx1234567890abcdef")?, weixin.cache().clone());
+//! let sessions = SessionContainer::new(weixin.app("wx1234567890abcdef")?);
 //!
 //! // POST /login {code}: calls sns/jscode2session, stores openid + session_key.
 //! let session = sessions.login(code).await?;
@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use weixin_core::cache::{Cache, CacheKey};
-use weixin_core::clock::{Clock, SystemClock};
+use weixin_core::clock::Clock;
 use weixin_core::{AppClient, Secret};
 use weixin_crypto::{
     SessionKey, WatermarkCheck, decrypt_open_data_checked, verify_raw_data_signature,
@@ -102,15 +102,16 @@ impl fmt::Debug for SessionContainer {
 }
 
 impl SessionContainer {
-    /// Sessions of the mini program `app`, stored in `cache` (use the registry's
-    /// [`Weixin::cache`](weixin_core::Weixin::cache) so every server shares them).
-    pub fn new(app: AppClient, cache: Arc<dyn Cache>) -> Self {
+    /// Sessions of the mini program `app`, stored in the registry's shared cache under its key
+    /// prefix, expiring by its clock (so every server shares them). Usually reached through
+    /// [`MiniProgram::sessions`](crate::MiniProgram::sessions).
+    pub fn new(app: AppClient) -> Self {
         Self {
+            cache: Arc::clone(app.cache()),
+            keys: app.keys().clone(),
+            clock: Arc::clone(app.clock()),
             app,
-            cache,
-            keys: CacheKey::default(),
             expiry: DEFAULT_SESSION_EXPIRY,
-            clock: Arc::new(SystemClock),
         }
     }
 
@@ -118,18 +119,6 @@ impl SessionContainer {
     /// one second.
     pub fn expiry(mut self, expiry: Duration) -> Self {
         self.expiry = expiry.max(Duration::from_secs(1));
-        self
-    }
-
-    /// The cache key prefix (default `weixin`).
-    pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.keys = CacheKey::new(prefix);
-        self
-    }
-
-    /// The clock that decides expiry (default: system time; tests use `ManualClock`).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
         self
     }
 

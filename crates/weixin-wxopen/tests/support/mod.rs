@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use weixin_core::client::RetryPolicy;
-use weixin_core::{AppClient, AppConfig, ErrCode, Error, Weixin};
+use weixin_core::{AppClient, AppConfig, ErrCode, Error, Weixin, WeixinBuilder};
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -13,6 +13,11 @@ pub const TOKEN: &str = "TOKEN_wxopen_tests_0123456789";
 
 /// A mock server answering `cgi-bin/stable_token` with [`TOKEN`], and the registry's app.
 pub async fn setup() -> (MockServer, Weixin, AppClient) {
+    setup_in(Weixin::builder()).await
+}
+
+/// [`setup`] with a registry that starts from `registry` (its cache, clock, ...).
+pub async fn setup_in(registry: WeixinBuilder) -> (MockServer, Weixin, AppClient) {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/cgi-bin/stable_token"))
@@ -22,7 +27,7 @@ pub async fn setup() -> (MockServer, Weixin, AppClient) {
         )
         .mount(&server)
         .await;
-    let weixin = Weixin::builder()
+    let weixin = registry
         .api_base(server.uri())
         .retry_policy(RetryPolicy::none())
         .app(AppConfig::new(APPID, SECRET))

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use weixin_core::client::RetryPolicy;
-use weixin_core::{AppClient, AppConfig, Weixin};
+use weixin::client::RetryPolicy;
+use weixin::{AppClient, AppConfig, Weixin};
 use weixin_sim::{DEFAULT_APPID, DEFAULT_SECRET, RunningSim, SimConfig, Simulator};
 
 /// A running simulator (free loopback port) and the SDK's handle for its default app.

@@ -12,8 +12,8 @@ use http_body::Body;
 use http_body_util::{BodyExt, Limited};
 
 use crate::handler::PushHandler;
+use crate::message::PushMessage;
 use crate::pipeline::{Pipeline, PushMethod, PushRequest, PushResponse, Query};
-use crate::push::PushMessage;
 
 /// A [`Pipeline`] as a [`tower::Service`]: `http::Request<B>` in, `http::Response<String>` out.
 ///
@@ -23,9 +23,9 @@ use crate::push::PushMessage;
 /// without reading further.
 ///
 /// ```no_run
-/// # async fn demo<M: weixin_mp::PushMessage, H: weixin_mp::PushHandler<M>>(pipeline: weixin_mp::pipeline::Pipeline<M, H>) {
+/// # async fn demo<M: weixin_push::PushMessage, H: weixin_push::PushHandler<M>>(pipeline: weixin_push::pipeline::Pipeline<M, H>) {
 /// use tower::ServiceExt;
-/// let service = weixin_mp::server::PushService::new(pipeline);
+/// let service = weixin_push::server::PushService::new(pipeline);
 /// let request = http::Request::get("/wx?signature=…&timestamp=…&nonce=…&echostr=…")
 ///     .body(String::new())
 ///     .unwrap();

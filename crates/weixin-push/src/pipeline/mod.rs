@@ -42,7 +42,6 @@
 //! fails, nothing is saved, so WeChat's retry starts from the same state.
 
 mod builder;
-mod config;
 mod open;
 mod request;
 mod response;
@@ -55,18 +54,18 @@ use std::time::Duration;
 
 use http::StatusCode;
 use weixin_context::{ContextStore, Deduplicator};
+use weixin_core::AppClient;
 use weixin_core::clock::Clock;
 
 pub use builder::{
     BuildError, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE, DEFAULT_MAX_RECORDS, DedupFilter,
     PipelineBuilder,
 };
-pub use config::PushConfig;
 pub use request::{PushMethod, PushRequest, Query};
 pub use response::{APPLICATION_JSON, PushResponse, TEXT_PLAIN, TEXT_XML};
 
 use crate::handler::PushHandler;
-use crate::push::PushMessage;
+use crate::message::PushMessage;
 use open::Verifier;
 
 /// The push pipeline of one account: verification, decryption, parsing, dedup, context,
@@ -115,14 +114,15 @@ impl<M: PushMessage, H: PushHandler<M>> fmt::Debug for Pipeline<M, H> {
 }
 
 impl<M: PushMessage, H: PushHandler<M>> Pipeline<M, H> {
-    /// Starts a builder for the account in `config`, running `handler` for each new push.
-    pub fn builder(config: PushConfig, handler: H) -> PipelineBuilder<M, H> {
-        PipelineBuilder::new(config, Arc::new(handler))
+    /// Starts a builder for the pushes of `app`, running `handler` for each new push. The
+    /// appid, push token, keys, cache, key prefix and clock are the app's.
+    pub fn builder(app: &AppClient, handler: H) -> PipelineBuilder<M, H> {
+        PipelineBuilder::new(app, Arc::new(handler))
     }
 
     /// Like [`builder`](Self::builder) with a handler that is already shared.
-    pub fn builder_shared(config: PushConfig, handler: Arc<H>) -> PipelineBuilder<M, H> {
-        PipelineBuilder::new(config, handler)
+    pub fn builder_shared(app: &AppClient, handler: Arc<H>) -> PipelineBuilder<M, H> {
+        PipelineBuilder::new(app, handler)
     }
 
     /// The appid this pipeline serves.
@@ -138,6 +138,20 @@ impl<M: PushMessage, H: PushHandler<M>> Pipeline<M, H> {
     /// The handler.
     pub fn handler(&self) -> &Arc<H> {
         &self.inner.handler
+    }
+
+    /// This pipeline as a `tower::Service` over `http` requests (hyper, or any tower server).
+    pub fn into_service(self) -> crate::server::PushService<M, H> {
+        crate::server::PushService::new(self)
+    }
+
+    /// This pipeline as an axum router serving `path` (`GET` URL verification, `POST` pushes).
+    #[cfg(feature = "axum")]
+    pub fn into_router<S>(self, path: &str) -> axum::Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        crate::server::router(self, path)
     }
 
     /// Handles one request to the push URL. Never panics on any input; every failure is a

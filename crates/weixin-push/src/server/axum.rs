@@ -5,15 +5,15 @@ use axum::routing::{MethodRouter, get_service};
 
 use super::PushService;
 use crate::handler::PushHandler;
+use crate::message::PushMessage;
 use crate::pipeline::Pipeline;
-use crate::push::PushMessage;
 
 /// A router serving the pipeline at `path`: `GET` (URL verification) and `POST` (pushes);
 /// other methods get 405. Merge it into your app's router or nest it.
 ///
 /// ```no_run
-/// # async fn demo<M: weixin_mp::PushMessage, H: weixin_mp::PushHandler<M>>(pipeline: weixin_mp::pipeline::Pipeline<M, H>) -> std::io::Result<()> {
-/// let app = axum::Router::new().merge(weixin_mp::server::router(pipeline, "/wx"));
+/// # async fn demo<M: weixin_push::PushMessage, H: weixin_push::PushHandler<M>>(pipeline: weixin_push::pipeline::Pipeline<M, H>) -> std::io::Result<()> {
+/// let app = axum::Router::new().merge(weixin_push::server::router(pipeline, "/wx"));
 /// let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
 /// axum::serve(listener, app).await
 /// # }

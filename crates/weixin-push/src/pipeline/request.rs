@@ -83,7 +83,7 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Query {
 /// One request to the push URL: method, query and body.
 ///
 /// ```
-/// use weixin_mp::pipeline::PushRequest;
+/// use weixin_push::pipeline::PushRequest;
 /// let verify = PushRequest::get("signature=f464b24fc39322e44b38aa78f5edd27bd1441696&echostr=4375120948345356249&timestamp=1714036504&nonce=1514711492");
 /// let push = PushRequest::post("signature=…&timestamp=…&nonce=…", "<xml>…</xml>");
 /// # let _ = (verify, push);

@@ -15,7 +15,7 @@ use super::request::Query;
 use super::response::{APPLICATION_JSON, PushResponse, TEXT_XML};
 use super::{Inner, wire};
 use crate::handler::{HandlerContext, HandlerError, PushHandler};
-use crate::push::{PushMessage, PushReply, RenderedReply};
+use crate::message::{PushMessage, PushReply, RenderedReply};
 
 /// What the owned handler future gives back: the outcome, the context it worked on and the
 /// message.

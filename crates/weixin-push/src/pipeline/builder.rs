@@ -7,15 +7,15 @@ use std::time::Duration;
 use weixin_context::{
     ContextStore, DEFAULT_DEDUP_LEASE, DEFAULT_DEDUP_TTL, DEFAULT_EXPIRY, Deduplicator,
 };
-use weixin_core::cache::{Cache, MemoryCache};
-use weixin_core::clock::{Clock, SystemClock};
+use weixin_core::AppClient;
+use weixin_core::cache::Cache;
+use weixin_core::clock::Clock;
 use weixin_crypto::{EncodingAesKey, MsgCrypt};
 
-use super::config::PushConfig;
 use super::open::Verifier;
 use super::{Inner, Pipeline};
 use crate::handler::PushHandler;
-use crate::push::PushMessage;
+use crate::message::PushMessage;
 
 /// The default body size limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -32,9 +32,14 @@ pub type DedupFilter<M> = Arc<dyn Fn(&M) -> bool + Send + Sync>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The token is empty.
-    #[error("the Token is empty: copy it from the admin console's message-push configuration")]
-    EmptyToken,
+    /// The app was registered without a push `Token` ([`AppConfig::push_token`](weixin_core::AppConfig::push_token)).
+    #[error(
+        "app {appid} has no push Token: register it with AppConfig::push_token (the admin console's message-push configuration)"
+    )]
+    NoPushToken {
+        /// The app.
+        appid: String,
+    },
     /// An `EncodingAESKey` is not a valid 43-character key.
     #[error("invalid {which} EncodingAESKey: {source}")]
     InvalidKey {
@@ -51,9 +56,12 @@ pub enum BuildError {
 
 /// Builds a [`Pipeline`]; start with [`Pipeline::builder`].
 ///
+/// The appid, push token and keys, the cache (for dedup and contexts), the key prefix and the
+/// clock all come from the app's handle ([`AppClient`]): they are given once, to the registry.
+///
 /// | setting | default |
 /// |---|---|
-/// | [`cache`](Self::cache) | a new [`MemoryCache`] |
+/// | cache | the app's (the registry's) cache; [`separate_cache`](Self::separate_cache) to use another on purpose |
 /// | [`allow_plain`](Self::allow_plain) | `true` only when no `EncodingAESKey` is configured |
 /// | [`dedup`](Self::dedup) / [`dedup_filter`](Self::dedup_filter) | on, every message |
 /// | [`dedup_ttl`](Self::dedup_ttl) | 60 s (at least 30 s) |
@@ -64,12 +72,10 @@ pub enum BuildError {
 /// | [`body_limit`](Self::body_limit) | 1 MiB |
 /// | [`replay_window`](Self::replay_window) | off |
 /// | [`deadline`](Self::deadline) | 4.5 s |
-/// | [`key_prefix`](Self::key_prefix) | `weixin` |
-/// | [`clock`](Self::clock) | the system clock |
 pub struct PipelineBuilder<M, H> {
-    config: PushConfig,
+    app: AppClient,
     handler: Arc<H>,
-    cache: Option<Arc<dyn Cache>>,
+    cache: Arc<dyn Cache>,
     allow_plain: Option<bool>,
     dedup: bool,
     dedup_filter: Option<DedupFilter<M>>,
@@ -81,14 +87,13 @@ pub struct PipelineBuilder<M, H> {
     body_limit: usize,
     replay_window: Option<Duration>,
     deadline: Duration,
-    key_prefix: Option<String>,
-    clock: Option<Arc<dyn Clock>>,
 }
 
 impl<M, H> fmt::Debug for PipelineBuilder<M, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PipelineBuilder")
-            .field("config", &self.config)
+            .field("appid", &self.app.appid())
+            .field("cache", &self.cache.backend_name())
             .field("allow_plain", &self.allow_plain)
             .field("dedup", &self.dedup)
             .field("dedup_filter", &self.dedup_filter.is_some())
@@ -119,11 +124,11 @@ where
     M: PushMessage,
     H: PushHandler<M>,
 {
-    pub(crate) fn new(config: PushConfig, handler: Arc<H>) -> Self {
+    pub(crate) fn new(app: &AppClient, handler: Arc<H>) -> Self {
         Self {
-            config,
+            app: app.clone(),
             handler,
-            cache: None,
+            cache: Arc::clone(app.cache()),
             allow_plain: None,
             dedup: true,
             dedup_filter: None,
@@ -135,16 +140,17 @@ where
             body_limit: DEFAULT_BODY_LIMIT,
             replay_window: None,
             deadline: DEFAULT_DEADLINE,
-            key_prefix: None,
-            clock: None,
         }
     }
 
-    /// The shared cache for dedup entries and message contexts (default: a new
-    /// [`MemoryCache`]). Give every server the same Redis or Memcached cache so that a retry
-    /// landing on another server is still recognised.
-    pub fn cache(mut self, cache: Arc<dyn Cache>) -> Self {
-        self.cache = Some(cache);
+    /// Keeps dedup entries and message contexts in `cache` instead of the app's cache.
+    ///
+    /// Rarely what you want: the app's cache is the one every server shares, and a cache of
+    /// this process alone means a retry that lands on another server is handled twice. Use it
+    /// only to put push state on purpose in a store of its own (say, a Redis instance kept
+    /// apart from the tokens).
+    pub fn separate_cache(mut self, cache: Arc<dyn Cache>) -> Self {
+        self.cache = cache;
         self
     }
 
@@ -227,30 +233,19 @@ where
         self
     }
 
-    /// The cache key prefix of dedup entries and contexts (default `weixin`).
-    pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.key_prefix = Some(prefix.into());
-        self
-    }
-
-    /// The clock for reply timestamps, the replay window and context expiry (default: the
-    /// system clock). Tests use a [`ManualClock`](weixin_core::clock::ManualClock).
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
     /// Builds the pipeline.
     ///
     /// # Errors
-    /// [`BuildError`] for an empty token, an invalid key, or a configuration that accepts
-    /// nothing.
+    /// [`BuildError`] for an app without a push token, an invalid key, or a configuration
+    /// that accepts nothing.
     pub fn build(self) -> Result<Pipeline<M, H>, BuildError> {
-        let config = self.config;
-        if config.token.is_empty() {
-            return Err(BuildError::EmptyToken);
-        }
-        let crypt = match &config.encoding_aes_key {
+        let config = self.app.config();
+        let appid = config.appid().to_owned();
+        let token = match config.push_token_value() {
+            Some(token) if !token.is_empty() => token.clone(),
+            _ => return Err(BuildError::NoPushToken { appid }),
+        };
+        let crypt = match config.encoding_aes_key_value() {
             None => None,
             Some(key) => {
                 let key =
@@ -258,9 +253,8 @@ where
                         which: "current",
                         source,
                     })?;
-                let mut crypt =
-                    MsgCrypt::with_key(config.token.expose(), key, config.appid.clone());
-                if let Some(previous) = &config.previous_encoding_aes_key {
+                let mut crypt = MsgCrypt::with_key(token.expose(), key, appid.clone());
+                if let Some(previous) = config.previous_encoding_aes_key_value() {
                     let previous = EncodingAesKey::new(previous.expose()).map_err(|source| {
                         BuildError::InvalidKey {
                             which: "previous",
@@ -276,35 +270,28 @@ where
         if !allow_plain && crypt.is_none() {
             return Err(BuildError::NothingAccepted);
         }
-        let cache = self
-            .cache
-            .unwrap_or_else(|| Arc::new(MemoryCache::new()) as Arc<dyn Cache>);
-        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let cache = self.cache;
+        let clock = Arc::clone(self.app.clock());
+        let prefix = self.app.keys().prefix().to_owned();
         let dedup = self.dedup.then(|| {
-            let dedup = Deduplicator::new(Arc::clone(&cache))
+            Deduplicator::new(Arc::clone(&cache))
                 .with_ttl(self.dedup_ttl)
-                .with_lease(self.dedup_lease);
-            match &self.key_prefix {
-                Some(prefix) => dedup.with_key_prefix(prefix.clone()),
-                None => dedup,
-            }
+                .with_lease(self.dedup_lease)
+                .with_key_prefix(prefix.clone())
         });
         let contexts = self.context.then(|| {
-            let builder = ContextStore::builder(Arc::clone(&cache))
+            ContextStore::builder(Arc::clone(&cache))
                 .max_records(self.max_records)
                 .expiry(self.context_expiry)
-                .clock(SharedClock(Arc::clone(&clock)));
-            match &self.key_prefix {
-                Some(prefix) => builder.key_prefix(prefix.clone()),
-                None => builder,
-            }
-            .build()
+                .clock(SharedClock(Arc::clone(&clock)))
+                .key_prefix(prefix.clone())
+                .build()
         });
         Ok(Pipeline {
             inner: Arc::new(Inner {
-                appid: Arc::from(config.appid.as_str()),
+                appid: Arc::from(appid.as_str()),
                 verifier: Verifier {
-                    token: config.token,
+                    token,
                     crypt,
                     allow_plain,
                     replay_window: self.replay_window.map(|w| w.as_secs()),

@@ -3,6 +3,12 @@
 //! Application code normally implements a platform trait with one method per message type
 //! (`weixin_mp::MessageHandler` for Official Accounts, `weixin_wxopen::WxOpenMessageHandler`
 //! for mini programs); those are bridged onto [`PushHandler`], which is what the pipeline runs.
+//!
+//! Both bridges follow the same rules: `on_executing` runs first and may answer at once
+//! (`Some(reply)`), skipping the message's method; `on_executed` then runs in every case
+//! (after a short-circuit too) and may change the reply; every method not overridden answers
+//! `default_response`, which sees the message's [`PushMeta`](crate::PushMeta) (the whole
+//! message is the context's last request).
 
 use std::sync::Arc;
 
@@ -10,7 +16,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use weixin_context::MessageContext;
 use weixin_crypto::EnvelopeFormat;
 
-use crate::push::{PushMessage, PushReply};
+use crate::message::{PushMessage, PushReply};
 
 /// The error a handler may return. The pipeline logs it (with the appid, openid and message
 /// type, never secrets) and answers HTTP 500 so WeChat retries.
@@ -44,6 +50,26 @@ where
             encrypted,
             context,
         }
+    }
+
+    /// A context outside the pipeline, for unit tests of a handler: a plain XML push to
+    /// `appid` from `openid`, with an empty message context (keeping 20 records).
+    ///
+    /// ```
+    /// # use weixin_push::HandlerContext;
+    /// # type Message = serde_json::Value; type Reply = serde_json::Value;
+    /// let mut cx: HandlerContext<Message, Reply> = HandlerContext::for_test("wx_appid", "o_user");
+    /// assert_eq!(cx.appid(), "wx_appid");
+    /// assert_eq!(cx.context().openid(), "o_user");
+    /// # let _ = &mut cx;
+    /// ```
+    pub fn for_test(appid: &str, openid: &str) -> Self {
+        Self::new(
+            Arc::from(appid),
+            EnvelopeFormat::Xml,
+            false,
+            MessageContext::new(appid, openid, 0, weixin_context::DEFAULT_MAX_RECORDS),
+        )
     }
 
     /// The appid of the account this push was sent to.

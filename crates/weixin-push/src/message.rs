@@ -5,8 +5,59 @@
 //! message enum in by implementing [`PushMessage`]; `weixin-mp` does it for Official Account
 //! messages and `weixin-wxopen` for mini-program messages (XML and JSON).
 
-use serde::{Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use weixin_crypto::EnvelopeFormat;
+
+/// Deepest nesting of elements (XML) or objects (JSON) accepted in a push on either platform;
+/// the root counts as 1. Real pushes nest at most 4 levels, so anything deeper is an attack or
+/// garbage and is refused with [`ParseError::Malformed`] before any recursion can grow.
+pub const MAX_NESTING: usize = 32;
+
+/// The one case rule for `MsgType` and `Event` values on both platforms: ASCII
+/// case-insensitive (WeChat sends `subscribe` and `SCAN`, `event` and, from some tools,
+/// `EVENT`). Unknown values keep their spelling as sent.
+///
+/// ```
+/// assert!(weixin_push::same_name("SCAN", "scan"));
+/// assert!(!weixin_push::same_name("scan", "scancode_push"));
+/// ```
+pub fn same_name(received: &str, known: &str) -> bool {
+    received.eq_ignore_ascii_case(known)
+}
+
+/// `ToUserName`, `FromUserName` and `CreateTime`: the fields every push carries, on both
+/// platforms.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Header {
+    /// `ToUserName`: the account's original id (`gh_...`).
+    #[serde(rename = "to")]
+    pub to_user_name: String,
+    /// `FromUserName`: the sender's openid.
+    #[serde(rename = "from")]
+    pub from_user_name: String,
+    /// `CreateTime`: seconds since the Unix epoch.
+    #[serde(rename = "time")]
+    pub create_time: u64,
+}
+
+impl Header {
+    /// The routing facts of a message with this header.
+    pub fn meta<'m>(
+        &'m self,
+        msg_type: &'m str,
+        event: Option<&'m str>,
+        msg_id: Option<u64>,
+    ) -> PushMeta<'m> {
+        PushMeta {
+            to_user: &self.to_user_name,
+            from_user: &self.from_user_name,
+            create_time: self.create_time,
+            msg_type,
+            msg_id: msg_id.filter(|&id| id != 0),
+            event,
+        }
+    }
+}
 
 /// The routing facts the pipeline needs from any parsed push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
