@@ -321,7 +321,7 @@ mod vector_d {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plain signatures (§1.2, §1.3, §2.6).
+// Plain signatures (the official push and URL-verification examples).
 // ---------------------------------------------------------------------------------------------
 #[test]
 fn plain_signature_vectors() {
@@ -358,7 +358,7 @@ fn plain_signature_vectors() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Open data (§3).
+// Open data (the official encryptedData decryption sample).
 // ---------------------------------------------------------------------------------------------
 const OPEN_DATA: &str = "CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS9uT5geRa0W4oTOb1WT7fJlAC+oNPdbB+3hVbJSRgv+4lGOETKUQz6OYStslQ142dNCuabNPGBzlooOmB231qMM85d2/fV6ChevvXvQP8Hkue1poOFtnEtpyxVLW1zAo6/1Xx1COxFvrc2d7UL/lmHInNlxuacJXwu0fjpXfz/YqYzBIBzD6WUfTIF9GRHpOn/Hz7saL8xz+W//FRAUid1OksQaQx4CMs8LOddcQhULW4ucetDf96JcR3g0gfRK4PC7E/r7Z6xNrXd2UIeorGj5Ef7b1pJAYB6Y5anaHqZ9J6nKEBvB4DnNLIVWSgARns/8wR2SiRS7MNACwTyrGvt9ts8p12PKFdlqYTopNHR1Vf7XjfhQlVsAJdNiKdYmYVoKlaRv85IfVunYzO0IKXsyl7JCUjCpoG20f0a04COwfneQAGGwd5oa+T8yO5hzuyDb/XcxxmK01EpqOyuxINew==";
 const OPEN_DATA_IV: &str = "r7BXXKkLb8qrSNn05n0qiA==";
@@ -418,7 +418,7 @@ fn raw_data_vectors() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// checksession / user-session signatures (§7.2).
+// checksession / user-session signatures (the official 用户登录态签名 examples).
 // ---------------------------------------------------------------------------------------------
 #[test]
 fn session_signature_vectors() {
@@ -447,7 +447,7 @@ fn session_signature_vectors() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JS-SDK (§8B).
+// JS-SDK (the official `wx.config` signature example).
 // ---------------------------------------------------------------------------------------------
 #[test]
 fn jssdk_vectors() {
