@@ -2,9 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use weixin_crypto::envelope::{
-    parse_json_envelope, parse_xml_envelope, parse_xml_envelope_with_quick_xml,
-};
+use weixin_crypto::envelope::{parse_json_envelope, parse_xml_envelope};
+use weixin_crypto::hazmat::parse_xml_envelope_with_quick_xml;
 use weixin_crypto::{EncryptedReply, EnvelopeFormat, parse_envelope};
 
 fuzz_target!(|data: &[u8]| {

@@ -3,8 +3,8 @@
 
 Run from anywhere:  python3 fuzz/seeds/make_seeds.py
 
-Every value below is copied from /work/shared/reference/wechat-protocol.md (vectors A-D, the
-mini-program open-data sample, the push and message samples of sections 1, 4 and 8B); nothing
+Every value below is copied from WeChat's official documentation (its encryption test vectors,
+the mini-program open-data sample, the push and message samples); nothing
 is random, so a re-run rewrites the same bytes. Only the standard library is used (base64,
 hashlib): signatures are recomputed here and checked against the documented ones, ciphertexts
 are the documented base64 strings decoded, and "plaintext" seeds are the documented decrypted

@@ -29,7 +29,7 @@ const SAMPLE: &str = "wxopen-sample";
 /// The appsecret the simulator and the sample app share (a test value).
 const SIM_SECRET: &str = "weixin-bench-secret";
 
-/// Budgets (DESIGN §11).
+/// The five budgets of docs/benchmarks.md.
 const STEPS_BUDGET: f64 = 30.0;
 const PIPELINE_BUDGET: f64 = 200_000.0;
 const HTTP_BUDGET: f64 = 0.80;

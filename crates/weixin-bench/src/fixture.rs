@@ -84,8 +84,8 @@ impl Push {
             .map_err(|err| err.to_string())?;
         let timestamp = timestamp.to_string();
         Ok(Self {
-            signature: signature(TOKEN, &timestamp, NONCE),
-            msg_signature: msg_signature(TOKEN, &timestamp, NONCE, &encrypt),
+            signature: signature(TOKEN, &timestamp, NONCE).into(),
+            msg_signature: msg_signature(TOKEN, &timestamp, NONCE, &encrypt).into(),
             timestamp,
             nonce: NONCE.to_owned(),
             openid: openid.to_owned(),

@@ -16,7 +16,7 @@ use weixin_sim::{
 
 use crate::app_proc::{AppEnv, AppProc};
 use crate::checks::{self, ChaosReport};
-use crate::load::{self, LoadPlan, LoadResult, LoadTargets};
+use crate::load::{self, LoadResult, LoadTargets};
 use crate::logscan::{self, Forbidden, LogScan};
 use crate::redis_proc::RedisProc;
 use crate::{ChaosConfig, ChaosError, secrets};
@@ -159,16 +159,7 @@ pub async fn collect(config: ChaosConfig) -> Result<Evidence, ChaosError> {
     let apps = Arc::new(Mutex::new(apps));
     let redis = Arc::new(Mutex::new(redis));
 
-    let plan = LoadPlan {
-        rate: config.rate,
-        duration: config.duration,
-        concurrency: config.concurrency,
-        users: config.users,
-        attempt_timeout: Duration::from_secs(5),
-        max_attempts: 3,
-        retry_delay: config.retry_delay,
-        first_msg_id: 7_000_000_000_000_000_000,
-    };
+    let plan = config.load_plan();
     let t0 = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
     let tokens_task = tokio::spawn(watch_tokens(handle.clone(), Arc::clone(&stop)));

@@ -1,5 +1,5 @@
-//! The memory budget of the in-memory context store (DESIGN §11: <= 2 KiB per user with 10
-//! records), measured on typical text messages.
+//! The memory budget of the in-memory context store (docs/benchmarks.md: <= 2 KiB per user
+//! with 10 records), measured on typical text messages.
 
 mod common;
 

@@ -1,5 +1,6 @@
-//! Resident memory of the in-memory context store per user (DESIGN §11: <= 2 KiB per user with
-//! 10 records). Its own test binary, so no other test allocates while it measures.
+//! Resident memory of the in-memory context store per user (the budget of docs/benchmarks.md:
+//! <= 2 KiB per user with 10 records). Its own test binary, so no other test allocates while it
+//! measures.
 
 mod common;
 

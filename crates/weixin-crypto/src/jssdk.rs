@@ -3,9 +3,9 @@
 //! `sha1("jsapi_ticket=…&noncestr=…&timestamp=…&url=…")` with raw (not URL-escaped) values and
 //! the page URL without its `#fragment`.
 
-use crate::digest::sha1_hex;
-use crate::error::{CryptoError, Result, SignatureKind};
-use crate::signature::hex_eq;
+use crate::Signature;
+use crate::digest::sha1;
+use crate::error::{Result, SignatureKind};
 
 /// The JS-SDK signature for a page `url` (anything from `#` on is removed).
 ///
@@ -16,22 +16,23 @@ use crate::signature::hex_eq;
 ///         "Wm3WZYTPz0wzccnW",
 ///         1414587457,
 ///         "http://mp.weixin.qq.com?params=value#section",
-///     ),
+///     )
+///     .as_str(),
 ///     "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
 /// );
 /// ```
-pub fn jssdk_signature(jsapi_ticket: &str, noncestr: &str, timestamp: u64, url: &str) -> String {
+pub fn jssdk_signature(jsapi_ticket: &str, noncestr: &str, timestamp: u64, url: &str) -> Signature {
     let string1 = format!(
         "jsapi_ticket={jsapi_ticket}&noncestr={noncestr}&timestamp={timestamp}&url={}",
         strip_fragment(url)
     );
-    sha1_hex(&[string1.as_bytes()])
+    Signature::from_digest(&sha1(&[string1.as_bytes()]))
 }
 
-/// Checks a JS-SDK signature in constant time.
+/// Checks a JS-SDK signature (either case) in constant time.
 ///
 /// # Errors
-/// [`CryptoError::SignatureMismatch`] with [`SignatureKind::JsSdk`].
+/// [`CryptoError::SignatureMismatch`](crate::CryptoError::SignatureMismatch) with [`SignatureKind::JsSdk`].
 pub fn verify_jssdk_signature(
     jsapi_ticket: &str,
     noncestr: &str,
@@ -39,16 +40,7 @@ pub fn verify_jssdk_signature(
     url: &str,
     signature: &str,
 ) -> Result<()> {
-    if hex_eq(
-        &jssdk_signature(jsapi_ticket, noncestr, timestamp, url),
-        signature,
-    ) {
-        Ok(())
-    } else {
-        Err(CryptoError::SignatureMismatch {
-            kind: SignatureKind::JsSdk,
-        })
-    }
+    jssdk_signature(jsapi_ticket, noncestr, timestamp, url).check(signature, SignatureKind::JsSdk)
 }
 
 /// `url` without `#` and what follows.

@@ -15,6 +15,18 @@
 //! Every failure is a [`CryptoError`] whose message says what to check; no input makes this
 //! crate panic. Key types never print secrets in `Debug`.
 //!
+//! Computed signatures are [`Signature`] values: they print as lowercase hex for requests and
+//! replies, but have no `==`; a received signature is checked with [`Signature::verify`] or the
+//! `verify_*` functions, in constant time.
+//!
+//! # Cargo features
+//!
+//! * `hazmat` (off by default): the `hazmat` module, with decryption that skips the signature
+//!   check (a padding oracle), encryption with caller-chosen "random" bytes and the reference
+//!   XML envelope parser. For tests, test vectors and fuzzing only: enable it in
+//!   `[dev-dependencies]`, never for a server. The module documentation says what each item
+//!   gives away.
+//!
 //! # Verifying and decrypting a push, encrypting the reply
 //!
 //! ```
@@ -62,9 +74,11 @@
 #![forbid(unsafe_code)]
 
 mod aes_key;
-pub mod digest;
+mod digest;
 pub mod envelope;
 mod error;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
 mod hex;
 pub mod jssdk;
 pub mod msg_crypt;
@@ -73,6 +87,7 @@ mod padding;
 mod random_pool;
 pub mod session_sig;
 pub mod signature;
+mod signature_value;
 
 pub use aes_key::EncodingAesKey;
 pub use envelope::{EncryptedReply, Envelope, detect_format, parse_envelope};
@@ -87,3 +102,4 @@ pub use session_sig::{
     checksession_signature, user_session_signature, verify_user_session_signature,
 };
 pub use signature::{msg_signature, signature, verify_msg_signature, verify_signature};
+pub use signature_value::Signature;

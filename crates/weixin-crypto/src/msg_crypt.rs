@@ -176,8 +176,11 @@ impl MsgCrypt {
     /// one). Also decrypts an encrypted `echostr` (WeCom URL verification).
     ///
     /// # Errors
-    /// [`CryptoError::SignatureMismatch`] before any decryption; otherwise the decryption errors
-    /// of [`MsgCrypt::decrypt_unverified`].
+    /// [`CryptoError::SignatureMismatch`] before any decryption; otherwise
+    /// [`CryptoError::BadBase64`], [`CryptoError::CiphertextLength`], [`CryptoError::BadPadding`],
+    /// [`CryptoError::PlaintextTooShort`], [`CryptoError::LengthOutOfRange`],
+    /// [`CryptoError::AppIdMismatch`], [`CryptoError::NotUtf8`]. When both keys fail, the
+    /// current key's error is returned.
     pub fn decrypt(
         &self,
         msg_signature: &str,
@@ -211,18 +214,10 @@ impl MsgCrypt {
         })
     }
 
-    /// Decrypts an `Encrypt` value **without checking any signature**.
-    ///
-    /// For tests, fuzzing and debugging only: production code must call [`MsgCrypt::decrypt`]
-    /// or [`MsgCrypt::decrypt_push`], which verify `msg_signature` first. Without that check the
-    /// detailed errors below would act as a padding oracle.
-    ///
-    /// # Errors
-    /// [`CryptoError::BadBase64`], [`CryptoError::CiphertextLength`], [`CryptoError::BadPadding`],
-    /// [`CryptoError::PlaintextTooShort`], [`CryptoError::LengthOutOfRange`],
-    /// [`CryptoError::AppIdMismatch`], [`CryptoError::NotUtf8`]. When both keys fail, the
-    /// current key's error is returned.
-    pub fn decrypt_unverified(&self, encrypt: &str) -> Result<Decrypted> {
+    /// Decrypts an `Encrypt` value without checking any signature: only after
+    /// [`verify_msg_signature`], or for tests through the `hazmat` module (errors as
+    /// [`MsgCrypt::decrypt`]).
+    pub(crate) fn decrypt_unverified(&self, encrypt: &str) -> Result<Decrypted> {
         let decode = || {
             LENIENT
                 .decode(encrypt)
@@ -255,11 +250,9 @@ impl MsgCrypt {
         self.encrypt_with_random(msg, slot, &random_prefix()?)
     }
 
-    /// Deterministic [`MsgCrypt::encrypt`] with the 16 "random" bytes given (for test vectors).
-    ///
-    /// # Errors
-    /// [`CryptoError::NoPreviousKey`], [`CryptoError::MessageTooLarge`].
-    pub fn encrypt_with_random(
+    /// [`MsgCrypt::encrypt`] with the 16 "random" bytes given (errors as [`MsgCrypt::encrypt`],
+    /// but for [`CryptoError::Random`]).
+    pub(crate) fn encrypt_with_random(
         &self,
         msg: &str,
         slot: KeySlot,
@@ -290,11 +283,9 @@ impl MsgCrypt {
         self.encrypt_reply_with_random(msg, timestamp, nonce, slot, &random_prefix()?)
     }
 
-    /// Deterministic [`MsgCrypt::encrypt_reply`] (for test vectors).
-    ///
-    /// # Errors
-    /// As [`MsgCrypt::encrypt_with_random`].
-    pub fn encrypt_reply_with_random(
+    /// [`MsgCrypt::encrypt_reply`] with the 16 "random" bytes given (errors as
+    /// [`MsgCrypt::encrypt_with_random`]).
+    pub(crate) fn encrypt_reply_with_random(
         &self,
         msg: &str,
         timestamp: u64,
@@ -304,7 +295,7 @@ impl MsgCrypt {
     ) -> Result<EncryptedReply> {
         let encrypt = self.encrypt_with_random(msg, slot, random)?;
         let timestamp_str = timestamp.to_string();
-        let msg_signature = msg_signature(&self.token, &timestamp_str, nonce, &encrypt);
+        let msg_signature = msg_signature(&self.token, &timestamp_str, nonce, &encrypt).into();
         Ok(EncryptedReply {
             encrypt,
             msg_signature,

@@ -16,11 +16,11 @@ use aes::cipher::{BlockModeDecrypt, KeyIvInit};
 use base64::Engine as _;
 use subtle::ConstantTimeEq;
 
+use crate::Signature;
 use crate::aes_key::LENIENT;
-use crate::digest::sha1_hex;
+use crate::digest::sha1;
 use crate::error::{CryptoError, Result, SignatureKind};
 use crate::padding;
-use crate::signature::hex_eq;
 
 type Aes128CbcDec = cbc::Decryptor<aes::Aes128>;
 
@@ -280,20 +280,14 @@ pub fn decrypt_open_data_checked(
 }
 
 /// The `rawData` signature `sha1(raw_data + session_key)` (session_key as its base64 string).
-pub fn raw_data_signature(raw_data: &str, session_key: &str) -> String {
-    sha1_hex(&[raw_data.as_bytes(), session_key.as_bytes()])
+pub fn raw_data_signature(raw_data: &str, session_key: &str) -> Signature {
+    Signature::from_digest(&sha1(&[raw_data.as_bytes(), session_key.as_bytes()]))
 }
 
-/// Checks the `signature` the client sent with `rawData`, in constant time.
+/// Checks the `signature` the client sent with `rawData` (either case), in constant time.
 ///
 /// # Errors
 /// [`CryptoError::SignatureMismatch`] with [`SignatureKind::RawData`].
 pub fn verify_raw_data_signature(raw_data: &str, session_key: &str, signature: &str) -> Result<()> {
-    if hex_eq(&raw_data_signature(raw_data, session_key), signature) {
-        Ok(())
-    } else {
-        Err(CryptoError::SignatureMismatch {
-            kind: SignatureKind::RawData,
-        })
-    }
+    raw_data_signature(raw_data, session_key).check(signature, SignatureKind::RawData)
 }

@@ -4,6 +4,7 @@ use aes::cipher::block_padding::NoPadding;
 use aes::cipher::{BlockModeEncrypt, KeyIvInit};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use weixin_crypto::hazmat::{decrypt_unverified, encrypt_with_random};
 use weixin_crypto::{
     CryptoError, EncodingAesKey, KeySlot, MsgCrypt, SessionKey, SignatureKind, WatermarkCheck,
     decrypt_open_data, decrypt_open_data_checked, msg_signature,
@@ -31,7 +32,7 @@ fn xml(encrypt: &str) -> String {
 /// Decrypts `encrypt` through the verified path, with a valid signature computed here.
 fn signed_decrypt(c: &MsgCrypt, encrypt: &str) -> Result<String, CryptoError> {
     let sig = msg_signature(TOKEN, TIMESTAMP, NONCE, encrypt);
-    c.decrypt_push(&sig, TIMESTAMP, NONCE, xml(encrypt).as_bytes())
+    c.decrypt_push(sig.as_str(), TIMESTAMP, NONCE, xml(encrypt).as_bytes())
         .map(|p| p.message)
 }
 
@@ -230,8 +231,7 @@ fn bad_padding() {
     assert_eq!(p.len(), 96);
     assert_eq!(signed_decrypt(&c, &raw_encrypt(&key, &p)).unwrap(), msg);
     assert_eq!(
-        c.encrypt_with_random(&msg, KeySlot::Current, b"0123456789abcdef")
-            .unwrap(),
+        encrypt_with_random(&c, &msg, KeySlot::Current, b"0123456789abcdef").unwrap(),
         raw_encrypt(&key, &p)
     );
 }
@@ -314,10 +314,7 @@ fn previous_key_fallback() {
     assert_eq!(back.message, "ok");
     assert_eq!(back.key_slot, KeySlot::Current);
     assert!(
-        MsgCrypt::new(TOKEN, KEY_C, APPID)
-            .unwrap()
-            .decrypt_unverified(&reply.encrypt)
-            .is_err()
+        decrypt_unverified(&MsgCrypt::new(TOKEN, KEY_C, APPID).unwrap(), &reply.encrypt).is_err()
     );
 
     // Current key first when both are configured.

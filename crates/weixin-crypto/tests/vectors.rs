@@ -1,5 +1,6 @@
 //! Every official (and documented derived) vector from the protocol reference, as exact matches.
 
+use weixin_crypto::hazmat::{encrypt_reply_with_random, encrypt_with_random};
 use weixin_crypto::{
     EnvelopeFormat, KeySlot, MsgCrypt, SessionKey, WatermarkCheck, checksession_signature,
     decrypt_open_data, decrypt_open_data_checked, jssdk_signature, msg_signature,
@@ -45,28 +46,38 @@ mod vector_a {
     fn encrypt_with_fixed_random() {
         let c = crypt();
         assert_eq!(
-            c.encrypt_with_random(REPLY, KeySlot::Current, &rand16(RANDOM))
-                .unwrap(),
+            encrypt_with_random(&c, REPLY, KeySlot::Current, &rand16(RANDOM)).unwrap(),
             ENCRYPTED
         );
         assert_eq!(
-            c.encrypt_with_random(REPLY2, KeySlot::Current, &rand16(RANDOM))
-                .unwrap(),
+            encrypt_with_random(&c, REPLY2, KeySlot::Current, &rand16(RANDOM)).unwrap(),
             ENCRYPTED2
         );
     }
 
     #[test]
     fn derived_msg_signatures() {
-        assert_eq!(msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPTED), SIG);
-        assert_eq!(msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPTED2), SIG2);
+        assert_eq!(
+            msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPTED).as_str(),
+            SIG
+        );
+        assert_eq!(
+            msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPTED2).as_str(),
+            SIG2
+        );
     }
 
     #[test]
     fn encrypt_reply_signature_matches() {
-        let reply = crypt()
-            .encrypt_reply_with_random(REPLY, 1409304348, NONCE, KeySlot::Current, &rand16(RANDOM))
-            .unwrap();
+        let reply = encrypt_reply_with_random(
+            &crypt(),
+            REPLY,
+            1409304348,
+            NONCE,
+            KeySlot::Current,
+            &rand16(RANDOM),
+        )
+        .unwrap();
         assert_eq!(reply.encrypt, ENCRYPTED);
         assert_eq!(reply.msg_signature, SIG);
     }
@@ -120,13 +131,16 @@ mod vector_b {
 
     #[test]
     fn msg_signature_matches() {
-        assert_eq!(msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPT), MSG_SIGN);
+        assert_eq!(
+            msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPT).as_str(),
+            MSG_SIGN
+        );
     }
 
     #[test]
     fn plain_signature() {
         assert_eq!(
-            signature(TOKEN, TIMESTAMP, NONCE),
+            signature(TOKEN, TIMESTAMP, NONCE).as_str(),
             "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a"
         );
         crypt()
@@ -183,7 +197,7 @@ mod vector_c {
     #[test]
     fn url_signature() {
         assert_eq!(
-            signature(TOKEN, TIMESTAMP, NONCE),
+            signature(TOKEN, TIMESTAMP, NONCE).as_str(),
             "6c5c811b55cc85e0e1b54100749188c20beb3f5d"
         );
     }
@@ -204,15 +218,15 @@ mod vector_c {
 
     #[test]
     fn encrypts_worked_reply() {
-        let reply = crypt()
-            .encrypt_reply_with_random(
-                r#"{"demo_resp":"good luck"}"#,
-                1713424427,
-                NONCE,
-                KeySlot::Current,
-                &rand16("707722b803182950"),
-            )
-            .unwrap();
+        let reply = encrypt_reply_with_random(
+            &crypt(),
+            r#"{"demo_resp":"good luck"}"#,
+            1713424427,
+            NONCE,
+            KeySlot::Current,
+            &rand16("707722b803182950"),
+        )
+        .unwrap();
         assert_eq!(
             reply.encrypt,
             "ELGduP2YcVatjqIS+eZbp80MNLoAUWvzzyJxgGzxZO/5sAvd070Bs6qrLARC9nVHm48Y4hyRbtzve1L32tmxSQ=="
@@ -275,15 +289,15 @@ mod vector_d {
     fn encrypt_message_exact_xml() {
         let reply = "<xml>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[test]]></Content>\n<FromUserName><![CDATA[wx49f0ab532d5d035a]]></FromUserName>\n<ToUserName><![CDATA[messense]]></ToUserName>\n<AgentID>1</AgentID>\n<CreateTime>1411525903</CreateTime>\n</xml>";
         let expected = "<xml>\n<Encrypt><![CDATA[9s4gMv99m88kKTh/H8IdkOiMg6bisoy3ypwy9H4hvSPe9nsGaqyw5hhSjdYbcrKk+j3nba4HMOTzHrluLBYqxgNcBqGsL8GqxlhZgURnAtObvesEl5nZ+uBE8bviY0LWke8Zy9V/QYKxNV2FqllNXcfmstttyIkMKCCmVbCFM2JTF5wY0nFhHZSjPUL2Q1qvSUCUld+/WIXrx0oyKQmpB6o8NRrrNrsDf03oxI1p9FxUgMnwKKZeOA/uu+2IEvEBtb7muXsVbwbgX05UPPJvFurDXafG0RQyPR+mf1nDnAtQmmNOuiR5MIkdQ39xn1vWwi1O5oazPoQJz0nTYjxxEE8kv3kFxtAGVRe3ypD3WeK2XeFYFMNMpatF9XiKzHo3]]></Encrypt>\n<MsgSignature><![CDATA[407518b7649e86ef23978113f92d27afa9296533]]></MsgSignature>\n<TimeStamp>1411525903</TimeStamp>\n<Nonce><![CDATA[461056294]]></Nonce>\n</xml>";
-        let out = crypt()
-            .encrypt_reply_with_random(
-                reply,
-                1411525903,
-                "461056294",
-                KeySlot::Current,
-                &rand16("1234567890123456"),
-            )
-            .unwrap();
+        let out = encrypt_reply_with_random(
+            &crypt(),
+            reply,
+            1411525903,
+            "461056294",
+            KeySlot::Current,
+            &rand16("1234567890123456"),
+        )
+        .unwrap();
         assert_eq!(out.to_xml(), expected);
         assert_eq!(out.render(EnvelopeFormat::Xml), expected);
     }
@@ -307,12 +321,12 @@ mod vector_d {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plain signatures (§1.2, §1.3, §2.6).
+// Plain signatures (the official push and URL-verification examples).
 // ---------------------------------------------------------------------------------------------
 #[test]
 fn plain_signature_vectors() {
     assert_eq!(
-        signature("test", "1410685589", "test"),
+        signature("test", "1410685589", "test").as_str(),
         "f21891de399b4e33a1a93c9a7b8a8fffb5a443ff"
     );
     verify_signature(
@@ -333,18 +347,18 @@ fn plain_signature_vectors() {
     );
     // Official GET URL verification.
     assert_eq!(
-        signature("AAAAA", "1714036504", "1514711492"),
+        signature("AAAAA", "1714036504", "1514711492").as_str(),
         "f464b24fc39322e44b38aa78f5edd27bd1441696"
     );
     // Official plaintext POST.
     assert_eq!(
-        signature("AAAAA", "1714037059", "486452656"),
+        signature("AAAAA", "1714037059", "486452656").as_str(),
         "899cf89e464efb63f54ddac96b0a0a235f53aa78"
     );
 }
 
 // ---------------------------------------------------------------------------------------------
-// Open data (§3).
+// Open data (the official encryptedData decryption sample).
 // ---------------------------------------------------------------------------------------------
 const OPEN_DATA: &str = "CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS9uT5geRa0W4oTOb1WT7fJlAC+oNPdbB+3hVbJSRgv+4lGOETKUQz6OYStslQ142dNCuabNPGBzlooOmB231qMM85d2/fV6ChevvXvQP8Hkue1poOFtnEtpyxVLW1zAo6/1Xx1COxFvrc2d7UL/lmHInNlxuacJXwu0fjpXfz/YqYzBIBzD6WUfTIF9GRHpOn/Hz7saL8xz+W//FRAUid1OksQaQx4CMs8LOddcQhULW4ucetDf96JcR3g0gfRK4PC7E/r7Z6xNrXd2UIeorGj5Ef7b1pJAYB6Y5anaHqZ9J6nKEBvB4DnNLIVWSgARns/8wR2SiRS7MNACwTyrGvt9ts8p12PKFdlqYTopNHR1Vf7XjfhQlVsAJdNiKdYmYVoKlaRv85IfVunYzO0IKXsyl7JCUjCpoG20f0a04COwfneQAGGwd5oa+T8yO5hzuyDb/XcxxmK01EpqOyuxINew==";
 const OPEN_DATA_IV: &str = "r7BXXKkLb8qrSNn05n0qiA==";
@@ -379,7 +393,7 @@ fn open_data_sample() {
 fn raw_data_vectors() {
     let raw1 = r#"{"nickName":"Band","gender":1,"language":"zh_CN","city":"Guangzhou","province":"Guangdong","country":"CN","avatarUrl":"http://wx.qlogo.cn/mmopen/vi_32/1vZvI39NWFQ9XM4LtQpFrQJ1xlgZxx3w7bQxKARol6503Iuswjjn6nIGBiaycAjAtpujxyzYsrztuuICqIM5ibXQ/0"}"#;
     assert_eq!(
-        raw_data_signature(raw1, "HyVFkGl5F5OQWJZZaNzBBg=="),
+        raw_data_signature(raw1, "HyVFkGl5F5OQWJZZaNzBBg==").as_str(),
         "75e81ceda165f4ffa64f4068af58c64b8f54b88c"
     );
     verify_raw_data_signature(
@@ -392,7 +406,7 @@ fn raw_data_vectors() {
 
     let raw2 = r#"{"nickName":"Xavier-Lam林","gender":1,"language":"zh_CN","city":"Ningde","province":"Fujian","country":"China","avatarUrl":"https://wx.qlogo.cn/mmopen/vi_32/vTxUxcbjcZ8t9eU6YfXBwRU89KS9uRILEDro01MTYp7UKYsyTjLFMIVhB0AlBuEvLHbhmO3OpaHw5zwlSetuLg/132"}"#;
     assert_eq!(
-        raw_data_signature(raw2, "GtYYez5b/M5HhT4L7n31gQ=="),
+        raw_data_signature(raw2, "GtYYez5b/M5HhT4L7n31gQ==").as_str(),
         "8fde625b7640734a13c071c05d792b5cef21cf89"
     );
     verify_raw_data_signature(
@@ -404,13 +418,13 @@ fn raw_data_vectors() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// checksession / user-session signatures (§7.2).
+// checksession / user-session signatures (the official 用户登录态签名 examples).
 // ---------------------------------------------------------------------------------------------
 #[test]
 fn session_signature_vectors() {
     let sig = "654571f79995b2ce1e149e53c0a33dc39c0a74090db514261454e8dbe432aa0b";
     assert_eq!(
-        user_session_signature("o0q0otL8aEzpcZL/FT9WsQ==", br#"{"foo":"bar"}"#),
+        user_session_signature("o0q0otL8aEzpcZL/FT9WsQ==", br#"{"foo":"bar"}"#).as_str(),
         sig
     );
     verify_user_session_signature("o0q0otL8aEzpcZL/FT9WsQ==", br#"{"foo":"bar"}"#, sig).unwrap();
@@ -427,13 +441,13 @@ fn session_signature_vectors() {
     assert!(verify_user_session_signature("o0q0otL8aEzpcZL/FT9WsQ==", b"", "not hex").is_err());
     // Derived: HMAC of the empty string (checksession) with the open-data sample key.
     assert_eq!(
-        checksession_signature("tiihtNczf5v6AKRyjwEUhQ=="),
+        checksession_signature("tiihtNczf5v6AKRyjwEUhQ==").as_str(),
         "7154f9f8b4b76b92f541cbf0e37d48840fa06e5e42da92a6f80168a1516a4735"
     );
 }
 
 // ---------------------------------------------------------------------------------------------
-// JS-SDK (§8B).
+// JS-SDK (the official `wx.config` signature example).
 // ---------------------------------------------------------------------------------------------
 #[test]
 fn jssdk_vectors() {
@@ -446,16 +460,17 @@ fn jssdk_vectors() {
             nonce,
             1414587457,
             "http://mp.weixin.qq.com?params=value"
-        ),
+        )
+        .as_str(),
         "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
     );
     assert_eq!(
-        jssdk_signature(ticket, nonce, 1414587457, "http://mp.weixin.qq.com"),
+        jssdk_signature(ticket, nonce, 1414587457, "http://mp.weixin.qq.com").as_str(),
         "f4d90daf4b3bca3078ab155816175ba34c443a7b"
     );
     // The fragment is not part of the signed URL.
     assert_eq!(
-        jssdk_signature(ticket, nonce, 1414587457, "http://mp.weixin.qq.com#/a?b=c"),
+        jssdk_signature(ticket, nonce, 1414587457, "http://mp.weixin.qq.com#/a?b=c").as_str(),
         "f4d90daf4b3bca3078ab155816175ba34c443a7b"
     );
     weixin_crypto::verify_jssdk_signature(

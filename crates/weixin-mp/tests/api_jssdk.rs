@@ -58,7 +58,7 @@ async fn config_uses_now_a_fresh_nonce_and_the_cached_ticket() {
     assert!(a.timestamp <= now && a.timestamp + 60 > now);
     assert_eq!(
         a.signature,
-        weixin_crypto::jssdk_signature(TICKET, &a.nonce_str, a.timestamp, url)
+        weixin_crypto::jssdk_signature(TICKET, &a.nonce_str, a.timestamp, url).as_str()
     );
 }
 

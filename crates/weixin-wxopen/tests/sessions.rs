@@ -15,7 +15,7 @@ use weixin_wxopen::session::{SessionContainer, SessionError};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer};
 
-/// The official open-data sample (wechat-protocol.md §3).
+/// The official open-data sample (the encryptedData example of the mini-program docs).
 const SESSION_KEY: &str = "tiihtNczf5v6AKRyjwEUhQ==";
 const ENCRYPTED: &str = "CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS9uT5geRa0W4oTOb1WT7fJlAC+oNPdbB+3hVbJSRgv+4lGOETKUQz6OYStslQ142dNCuabNPGBzlooOmB231qMM85d2/fV6ChevvXvQP8Hkue1poOFtnEtpyxVLW1zAo6/1Xx1COxFvrc2d7UL/lmHInNlxuacJXwu0fjpXfz/YqYzBIBzD6WUfTIF9GRHpOn/Hz7saL8xz+W//FRAUid1OksQaQx4CMs8LOddcQhULW4ucetDf96JcR3g0gfRK4PC7E/r7Z6xNrXd2UIeorGj5Ef7b1pJAYB6Y5anaHqZ9J6nKEBvB4DnNLIVWSgARns/8wR2SiRS7MNACwTyrGvt9ts8p12PKFdlqYTopNHR1Vf7XjfhQlVsAJdNiKdYmYVoKlaRv85IfVunYzO0IKXsyl7JCUjCpoG20f0a04COwfneQAGGwd5oa+T8yO5hzuyDb/XcxxmK01EpqOyuxINew==";
 const IV: &str = "r7BXXKkLb8qrSNn05n0qiA==";
@@ -288,7 +288,7 @@ async fn checksession_and_reset_session_key() {
     let env = env().await;
     mount_login(&env.server, "CODE1", SESSION_KEY).await;
     let session = env.sessions.login("CODE1").await.unwrap();
-    // hmac_sha256(key = "tiihtNczf5v6AKRyjwEUhQ==", "") from wechat-protocol.md §7.2.
+    // hmac_sha256(key = "tiihtNczf5v6AKRyjwEUhQ==", ""), the official session-signature example.
     let signature = "7154f9f8b4b76b92f541cbf0e37d48840fa06e5e42da92a6f80168a1516a4735";
     expect_call(
         &env.server,

@@ -1,4 +1,5 @@
-//! The configuration contract (DESIGN §9): environment variables in, a checked [`Config`] out.
+//! The configuration contract (docs/sample-app.md): environment variables in, a checked
+//! [`Config`] out.
 //!
 //! | variable | meaning | default |
 //! |---|---|---|

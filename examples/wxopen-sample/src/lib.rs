@@ -1,5 +1,5 @@
-//! The sample mini-program backend: the configuration contract and endpoints of DESIGN §9,
-//! built on the weixin SDK.
+//! The sample mini-program backend: the configuration contract and endpoints described in
+//! docs/sample-app.md, built on the weixin SDK.
 //!
 //! | endpoint | what |
 //! |---|---|

@@ -39,7 +39,7 @@ This page is written by `cargo xtask bench` (`--quick` for a short run); do not 
 hand, run the command again. CI does not run the benchmarks (a test keeps their code\n\
 compiling). Absolute numbers depend on the machine and on whatever else it is doing; the\n\
 ratios compare things measured side by side in the same run, which is what the budgets\n\
-(DESIGN §11) are about.\n\
+(the `budget` column) are about.\n\
 \n\
 ## Last run\n\
 \n\
@@ -56,7 +56,7 @@ ratios compare things measured side by side in the same run, which is what the b
 \n\
 ## The budgets, and what bounds the ones not met\n\
 \n\
-DESIGN §11 sets five budgets. Profiles were taken with `perf record -g` on the release\n\
+The SDK sets itself five budgets. Profiles were taken with `perf record -g` on the release\n\
 `weixin-bench` binary (SHA-NI and AES-NI in use; valgrind hides SHA-NI, so callgrind counts\n\
 overstate SHA-1).\n\
 \n\
@@ -83,7 +83,7 @@ overstate SHA-1).\n\
   HTTP answer) costs the whole-pipeline row's CPU per push on top of the empty handler's, and\n\
   more under load: perf on the server under wrk shows about 16 % in the kernel switching tasks\n\
   between the workers and 15 % in `malloc`/`free`, besides the context's JSON. The sample app\n\
-  answers every text through the customer-service API, as a mini program must (DESIGN §9), so\n\
+  answers every text through the customer-service API, as a mini program must (it has no passive replies), so\n\
   each push also makes an HTTP call to the simulator, which runs on the same cores: that row\n\
   measures two HTTP exchanges per push and cannot approach the empty handler. Its memory and\n\
   Redis rows differ mostly by what else ran on the machine at the time (compare the load\n\
@@ -114,7 +114,7 @@ answer a text with `you said: <the text>`.\n\
   ends when the pool is used up. Each server is started fresh on a free loopback port:\n\
   the empty axum handler (`weixin-bench empty-server`: reads the body, answers `success`), the\n\
   SDK callback alone (`weixin-bench callback-server`: the pipeline above mounted with\n\
-  `weixin_push::server::router`), the sample app (`examples/wxopen-sample`, safe mode, DESIGN §9),\n\
+  `weixin_push::server::router`), the sample app ([`examples/wxopen-sample`](sample-app.md), safe mode),\n\
   and the Node `wechat` middleware 2.1.0 in safe mode on Node's http server\n\
   (`bench/node-wechat/server.js`, installed from npm into `target/bench-node`; it checks\n\
   `msg_signature` only and has no dedup or context, and Node runs on one core). wrk and the\n\

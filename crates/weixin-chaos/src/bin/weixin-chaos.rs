@@ -55,7 +55,7 @@ fn main() -> ExitCode {
     let mut config = ChaosConfig::full(minutes, app);
     if let Some(seconds) = seconds {
         config.duration = Duration::from_secs(seconds);
-        config.min_pushes = 0;
+        config.min_pushes = weixin_chaos::required_pushes(config.duration);
     }
     if let Some(redis) = redis {
         config.redis_binary = redis;
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
         "weixin-chaos: {} s of load at {}/s ({} pushes), {} instances, token TTL {} s, logs in {}",
         config.duration.as_secs(),
         config.rate,
-        u64::from(config.rate) * config.duration.as_secs(),
+        config.load_plan().total(),
         config.instances,
         config.token_ttl.as_secs(),
         config.work_dir.join("logs").display()

@@ -4,8 +4,8 @@ use std::fmt;
 
 /// Identifies one push for deduplication.
 ///
-/// The rule (DESIGN §2 step 4): appid plus `MsgId` when the push has one and it is not zero,
-/// otherwise appid plus `FromUserName` + `CreateTime` + `Event` (events have no `MsgId`).
+/// The rule: appid plus `MsgId` when the push has one and it is not zero, otherwise appid plus
+/// `FromUserName` + `CreateTime` + `Event` (events have no `MsgId`).
 /// [`DedupKey::from_parts`] applies the rule; [`message`](DedupKey::message) and
 /// [`event`](DedupKey::event) build one form directly.
 ///

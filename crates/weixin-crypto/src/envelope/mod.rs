@@ -17,8 +17,8 @@ mod xml_scan;
 pub use json::parse_json_envelope;
 pub use reply::EncryptedReply;
 pub use xml::parse_xml_envelope;
-#[doc(hidden)]
-pub use xml::parse_xml_envelope_with_quick_xml;
+#[cfg(any(test, feature = "hazmat"))]
+pub(crate) use xml::parse_xml_envelope_with_quick_xml;
 
 use crate::error::{CryptoError, EnvelopeFormat, Result};
 

@@ -7,7 +7,8 @@ use crate::error::EnvelopeFormat;
 pub struct EncryptedReply {
     /// The base64 ciphertext.
     pub encrypt: String,
-    /// `sha1(sort([token, timestamp, nonce, encrypt]))`.
+    /// `sha1(sort([token, timestamp, nonce, encrypt]))`, as text to render (it is the
+    /// [`Signature`](crate::Signature) of the reply, already computed).
     pub msg_signature: String,
     /// Unix seconds.
     pub timestamp: u64,

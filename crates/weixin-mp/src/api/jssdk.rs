@@ -64,7 +64,8 @@ impl JsSdkApi {
         nonce_str: &str,
     ) -> Result<JsSdkConfig, Error> {
         let ticket = self.app.jsapi_ticket().await?;
-        let signature = weixin_crypto::jssdk_signature(ticket.expose(), nonce_str, timestamp, url);
+        let signature =
+            weixin_crypto::jssdk_signature(ticket.expose(), nonce_str, timestamp, url).into();
         Ok(JsSdkConfig {
             app_id: self.app.appid().to_owned(),
             timestamp,

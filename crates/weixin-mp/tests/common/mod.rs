@@ -18,7 +18,7 @@ use weixin_push::{
     RenderedReply,
 };
 
-/// The official mini-program/OA JSON example (wechat-protocol.md §1.3–1.4): Token "AAAAA",
+/// The official mini-program/OA JSON example (the message-push docs' encryption example): Token "AAAAA",
 /// EncodingAESKey 43×"A", appid wxba5fad812f8e6fb9.
 pub const TOKEN: &str = "AAAAA";
 pub const AES_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

@@ -2,7 +2,7 @@
 //!
 //! [`Pipeline::handle`] takes a framework-free [`PushRequest`] and returns a [`PushResponse`].
 //! The [`server`](crate::server) module mounts it on tower or axum. What it does
-//! (DESIGN §2, "the life of a push"):
+//! (see "The life of a push" in docs/architecture.md):
 //!
 //! * **GET** (URL verification): constant-time check of `signature`; the `echostr` back
 //!   verbatim, or 401 with a short reason.

@@ -336,7 +336,7 @@ impl PushDriver {
             let mut q = url.query_pairs_mut();
             q.append_pair(
                 "signature",
-                &signature(&self.target.token, &timestamp, &nonce),
+                signature(&self.target.token, &timestamp, &nonce).as_str(),
             );
             q.append_pair("timestamp", &timestamp);
             q.append_pair("nonce", &nonce);
@@ -349,7 +349,7 @@ impl PushDriver {
                 let sig = msg_signature(&self.target.token, &timestamp, &nonce, &encrypt);
                 url.query_pairs_mut()
                     .append_pair("encrypt_type", "aes")
-                    .append_pair("msg_signature", &sig);
+                    .append_pair("msg_signature", sig.as_str());
                 self.envelope(&plaintext, &encrypt, push, to, create_time, msg_id)
             }
         };
@@ -509,7 +509,7 @@ impl PushDriver {
         url.query_pairs_mut()
             .append_pair(
                 "signature",
-                &signature(&self.target.token, &timestamp, &nonce),
+                signature(&self.target.token, &timestamp, &nonce).as_str(),
             )
             .append_pair("echostr", echostr)
             .append_pair("timestamp", &timestamp)

@@ -1,4 +1,4 @@
-//! The official mini-program push examples (wechat-protocol.md §1, §4), XML and JSON.
+//! The official mini-program push examples (message-push docs), XML and JSON.
 #![allow(dead_code, unreachable_pub)]
 
 pub const TEXT_XML: &str = r#"<xml>
