@@ -100,6 +100,11 @@ async fn a_text_sent_from_the_console_gets_the_apps_reply_in_the_chat() {
         );
         return;
     };
+    assert!(
+        !chromedriver.is_empty(),
+        "WEIXIN_TEST_CHROMEDRIVER is empty: `cargo xtask test` could not find or install \
+         chromium and chromium-driver (its log says why)"
+    );
     tokio::time::timeout(TEST_TIMEOUT, run(&chromedriver))
         .await
         .expect("the browser test finished in time");
