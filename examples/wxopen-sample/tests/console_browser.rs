@@ -1,6 +1,7 @@
 //! The simulator console in a real browser: headless Chromium, driven over WebDriver, sends a
 //! text to the sample app through the console's form and sees the app's customer-service reply
-//! appear in the chat.
+//! appear in the chat, then runs a burst with duplicate deliveries and sees each push handled
+//! once.
 //!
 //! Needs `chromedriver` (Debian: `chromium` and `chromium-driver`). `cargo xtask test` installs
 //! them and sets `WEIXIN_TEST_CHROMEDRIVER` (and `WEIXIN_TEST_CHROMIUM`); without the variable a
@@ -118,6 +119,8 @@ async fn run(chromedriver: &str) {
     let client = browser(&driver).await;
     let result = drive(&client, &stage).await;
     if let Ok(path) = std::env::var("WEIXIN_CONSOLE_SCREENSHOT") {
+        // One more poll of the console, so every table is in the language now shown.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
         let png = client.screenshot().await.expect("screenshot");
         std::fs::write(&path, png).expect("write the screenshot");
     }
@@ -206,12 +209,44 @@ async fn drive(client: &Client, stage: &Stage) -> Result<(), String> {
             banner.text().await.unwrap_or_default()
         ));
     }
-    // The language toggle switches the labels, and back.
-    for expected in ["微信模拟器控制台", "WeChat simulator console"] {
+    // A burst: 10 pushes, each delivered twice at once with the same MsgId; the sample
+    // deduplicates, so each is handled once.
+    fill(client, "b-count", "10").await;
+    fill(client, "b-conc", "10").await;
+    let copies = client
+        .find(Locator::Id("b-copies"))
+        .await
+        .map_err(|e| e.to_string())?;
+    copies
+        .select_by_value("2")
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, "burst").await?;
+    let handled = client
+        .wait()
+        .at_most(REPLY_WAIT)
+        .for_element(Locator::Id("handled"))
+        .await
+        .map_err(|e| format!("the burst result never appeared: {e}"))?;
+    let handled = handled.text().await.map_err(|e| e.to_string())?;
+    if handled != "handled once: 10 · handled more than once: 0 · not handled: 0" {
+        return Err(format!("burst: {handled:?}"));
+    }
+    // The language toggle switches the labels, the results already shown included, and back.
+    for (title, burst) in [
+        (
+            "微信模拟器控制台",
+            "只处理一次: 10 · 重复处理: 0 · 未处理: 0",
+        ),
+        ("WeChat simulator console", handled.as_str()),
+    ] {
         click(client, "lang").await?;
-        let title = text_of_css(client, "h1").await?;
-        if title != expected {
-            return Err(format!("the title after the language toggle is {title:?}"));
+        let shown = (
+            text_of_css(client, "h1").await?,
+            text_of(client, "handled").await?,
+        );
+        if shown != (title.to_owned(), burst.to_owned()) {
+            return Err(format!("after the language toggle: {shown:?}"));
         }
     }
     Ok(())

@@ -116,6 +116,7 @@ function replyText(reply) {
 }
 
 function showReport(report) {
+  lastReport = report;
   const r = report.request;
   $("req-url").textContent = `${r.method} ${r.url}\nContent-Type: ${r.content_type}` + (r.msg_id ? `\nMsgId ${r.msg_id}` : "");
   table($("req-query"), ["query", "value"], Object.entries(r.query));
@@ -145,6 +146,9 @@ async function send(event) {
 }
 
 let lastChat = "";
+// What the last send and burst showed, to render again in the other language.
+let lastReport = null;
+let lastBurst = null;
 async function refreshChat() {
   const query = new URLSearchParams({ appid: $("appid").value, openid: $("from").value.trim() });
   const chat = await api(`/sim/chat?${query}`);
@@ -188,6 +192,7 @@ async function setFaults(event) {
 }
 
 function showBurst(r) {
+  lastBurst = r;
   const box = $("burst-result");
   const l = r.latency_ms;
   const most = Math.max(1, ...r.histogram.map((b) => b.count));
@@ -247,7 +252,10 @@ async function start() {
     lang = lang === "en" ? "zh" : "en";
     localStorage.setItem("sim-lang", lang);
     applyLabels();
+    if (lastReport) showReport(lastReport);
+    if (lastBurst) showBurst(lastBurst);
     lastChat = "";
+    refreshAll().catch(() => {});
   });
   for (const b of document.querySelectorAll("[data-advance]")) {
     b.addEventListener("click", () => api("/sim/clock/advance", { seconds: Number(b.dataset.advance) }).then(refreshPlatform).catch(() => {}));
