@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -25,6 +26,9 @@ const MAX_COUNT: u32 = 1000;
 const MAX_CONCURRENCY: u32 = 100;
 const MAX_COPIES: u32 = 3;
 const MAX_SETTLE_MS: u64 = 5000;
+
+/// Numbers the bursts of this process, so two bursts never share their users.
+static BURSTS: AtomicU64 = AtomicU64::new(0);
 
 /// Upper bounds (ms) of the histogram buckets; the last bucket is everything above.
 const BUCKETS_MS: [f64; 10] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
@@ -82,7 +86,11 @@ pub(crate) async fn burst(
         Err(e) => return bad_request(e),
     };
     let driver = Arc::new(driver.max_attempts(1));
-    let tag = format!("{:x}", shared.clock.now_ms());
+    let tag = format!(
+        "{:x}-{}",
+        shared.clock.now_ms(),
+        BURSTS.fetch_add(1, Ordering::Relaxed)
+    );
     let prefix = format!("o-burst-{tag}-");
     let mut prepared = Vec::with_capacity(req.count as usize);
     for i in 0..req.count {
