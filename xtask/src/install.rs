@@ -70,7 +70,7 @@ fn install(missing: &[Needed]) -> Result<(), String> {
         return Err(format!(
             "missing {binaries} ({why}). Install with:\n    \
              {sudo}apt-get update && {sudo}DEBIAN_FRONTEND=noninteractive apt-get install -y {packages}\n\
-             (elsewhere: `brew install redis memcached`, `dnf install redis memcached`), then run again"
+             (elsewhere: the same programs from your package manager, e.g. `brew install redis memcached chromium chromedriver`), then run again"
         ));
     };
 

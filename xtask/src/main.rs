@@ -7,6 +7,7 @@
 
 mod bench;
 mod bench_cmd;
+mod browser;
 mod chaos_cmd;
 mod cli;
 mod demo_cmd;

@@ -1,11 +1,12 @@
-//! `cargo xtask test`: lint, start the throwaway servers, run every test, stop the servers.
+//! `cargo xtask test`: lint, start the throwaway servers, find (or install) the browser, run
+//! every test, stop the servers.
 
 use std::process::{Command, ExitCode};
 
 use crate::cli::TestOptions;
-use crate::process;
 use crate::report::{Failure, Report};
 use crate::services::Services;
+use crate::{browser, process};
 
 /// Runs the whole test flow and returns the exit code (it never calls `std::process::exit`, so
 /// the server guard always gets dropped).
@@ -14,7 +15,7 @@ pub(crate) fn run(options: &TestOptions) -> ExitCode {
     if options.lint {
         steps.extend(["fmt", "clippy", "doc"]);
     }
-    steps.extend(["services", "tests", "doctests"]);
+    steps.extend(["services", "browser", "tests", "doctests"]);
     let mut report = Report::new("xtask test", steps);
     let outcome = run_steps(options, &mut report);
     // `run_steps` has returned, so the servers are stopped before the summary is printed.
@@ -57,8 +58,15 @@ fn run_steps(options: &TestOptions, report: &mut Report) -> Result<(), Failure> 
         },
     )?;
 
+    // Never fails here: without a browser the console's browser test fails and says why.
+    let browser = report.step(
+        "browser",
+        "find or install chromium and chromedriver for the console test",
+        || Ok(browser::env()),
+    )?;
+
     let mut tests = test_runner(&options.runner_args);
-    tests.envs(services.env());
+    tests.envs(services.env()).envs(browser);
     command_step(report, "tests", tests)?;
 
     let mut doctests = process::cargo();

@@ -18,12 +18,15 @@ const SERVE_HELP: &str = "\
 Serves the WeChat API endpoints the SDK calls (cgi-bin/token, stable_token,
 sns/jscode2session, custom/send, media, wxacode, subscribe/send, …) with WeChat's
 semantics, plus inspection endpoints under /sim/ (calls, messages, tokens, codes,
-clock, faults). The first line printed is the base URL; point your SDK's API base
-at it. Runs until Ctrl-C.
+clock, faults) and a browser console at /sim/console (compose and send pushes, watch
+the conversation, tokens, calls, faults, run bursts). The first line printed is the
+base URL; point your SDK's API base at it. Runs until Ctrl-C.
 
 Example:
   $ weixin sim serve --listen 127.0.0.1:8081 --appid wx1234 --secret s3cret --busy 0.05
   http://127.0.0.1:8081
+  app wx1234 (original id gh_1234); inspect http://127.0.0.1:8081/sim/calls, …
+  console: http://127.0.0.1:8081/sim/console
   $ curl -s -X POST http://127.0.0.1:8081/sim/codes -d '{\"openid\":\"o-me\"}' \\
       -H 'content-type: application/json'
   {\"appid\":\"wx1234\",\"code\":\"…\",\"openid\":\"o-me\"}";
@@ -396,6 +399,7 @@ fn serve(
             app.original_id,
             sim.base_url()
         )?;
+        writeln!(stdout, "console: {}/sim/console", sim.base_url())?;
         stdout.flush()?;
         tokio::signal::ctrl_c().await?;
         sim.stop().await.map_err(|e| CliError(e.to_string()))?;

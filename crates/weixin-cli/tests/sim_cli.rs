@@ -37,7 +37,17 @@ fn serve(extra: &[&str]) -> Serve {
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     let info = lines.next().expect("a second line").expect("UTF-8");
     assert!(info.contains("/sim/calls"), "{info}");
+    let console = lines.next().expect("a third line").expect("UTF-8");
+    assert_eq!(console, format!("console: {base}/sim/console"));
     Serve { child, base }
+}
+
+#[test]
+fn the_printed_console_url_serves_the_page() {
+    let sim = serve(&[]);
+    let (status, body) = http(&sim.base, "GET", "/sim/console", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("/sim/console/app.js"), "{body}");
 }
 
 /// One HTTP/1.1 request over a plain socket; returns (status, body).

@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/sim/messages", get(messages))
         .route("/sim/calls", get(calls))
         .route("/sim/tokens", get(tokens))
+        .route("/sim/quotas", get(quotas))
         .route("/sim/reset", post(reset))
         .route("/sim/codes", post(login_code))
         .route("/sim/phone-codes", post(phone_code))
@@ -78,6 +79,28 @@ async fn calls(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
 async fn tokens(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
     let h = handle(shared);
     Json(json!({"issued": h.tokens_issued(), "current": h.current_tokens()}))
+}
+
+/// Today's use of every endpoint with a daily limit, per app.
+async fn quotas(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
+    let day = shared.clock.day();
+    let limits = &shared.config.daily_quotas;
+    let used: Vec<_> = shared
+        .state()
+        .quota_used_on(day)
+        .into_iter()
+        .map(|(appid, path, used)| {
+            let limit = limits.get(&path).copied();
+            json!({"appid": appid, "path": path, "used": used, "limit": limit})
+        })
+        .collect();
+    let mut limits: Vec<_> = limits.iter().collect();
+    limits.sort();
+    let limits: Vec<_> = limits
+        .into_iter()
+        .map(|(path, limit)| json!({"path": path, "limit": limit}))
+        .collect();
+    Json(json!({"day": day, "limits": limits, "used": used}))
 }
 
 async fn reset(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {

@@ -11,6 +11,7 @@
 //! | Serve it / use it in process | [`Simulator::start`] → [`RunningSim`], [`Simulator::router`] |
 //! | Read what was sent, issue codes, move the clock | [`SimHandle`] (also `/sim/*` over HTTP) |
 //! | Send pushes to a callback | [`PushDriver`], [`Push`] |
+//! | Do all of that from a browser | the console at `/sim/console` (built in, works offline) |
 //! | The PNG behind the mini-program code endpoints | [`png`] |
 //!
 //! # A token, a login and a customer-service message
@@ -62,6 +63,7 @@
 mod api;
 mod clock;
 mod config;
+mod console;
 mod faults;
 mod handle;
 mod inspect;

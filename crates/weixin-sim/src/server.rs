@@ -15,7 +15,7 @@ use crate::handle::{SimError, SimHandle};
 use crate::listener::{ConnKill, KillableListener, bound_addr};
 use crate::state::Shared;
 use crate::wx_error::WxError;
-use crate::{api, faults, inspect};
+use crate::{api, console, faults, inspect};
 
 /// The offline WeChat platform. Build one from a [`SimConfig`], then either serve it
 /// ([`Simulator::start`]) or call its [`router`](Simulator::router) in process.
@@ -47,6 +47,7 @@ impl Simulator {
         Router::new()
             .merge(api::routes())
             .merge(inspect::routes())
+            .merge(console::routes())
             .fallback(|| async { WxError::invalid_url() })
             .layer(from_fn_with_state(shared.clone(), faults::apply))
             .layer(DefaultBodyLimit::max(20 * 1024 * 1024))

@@ -18,6 +18,24 @@ const ENTER_SESSION_MESSAGES: u32 = 2;
 const CODE_TTL_MS: u64 = 5 * 60 * 1000;
 const MEDIA_TTL_MS: u64 = 3 * 24 * 3600 * 1000;
 
+/// A push sent through the console's `POST /sim/push`, as the chat shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct PushRecord {
+    pub(crate) appid: String,
+    pub(crate) openid: String,
+    /// `MsgType`, or the `Event` name for events.
+    pub(crate) kind: String,
+    /// The text of a text message, else a short description.
+    pub(crate) summary: String,
+    pub(crate) msg_id: Option<u64>,
+    /// Whether an attempt got a 2xx answer.
+    pub(crate) delivered: bool,
+    /// How many API messages were recorded before it (orders the chat).
+    pub(crate) messages_before: usize,
+    /// Simulator time, Unix seconds.
+    pub(crate) at: u64,
+}
+
 /// Everything shared by the handlers and the [`crate::SimHandle`].
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -128,6 +146,7 @@ pub(crate) struct State {
     phone_codes: HashMap<String, PhoneRec>,
     users: HashMap<(String, String), UserRec>,
     messages: Vec<SentMessage>,
+    pushes: Vec<PushRecord>,
     media: HashMap<String, MediaRec>,
     rng: SplitMix64,
     counter: u64,
@@ -151,6 +170,7 @@ impl State {
             phone_codes: HashMap::new(),
             users: HashMap::new(),
             messages: Vec::new(),
+            pushes: Vec::new(),
             media: HashMap::new(),
             rng: SplitMix64::new(config.seed ^ 0xA5A5_A5A5_A5A5_A5A5),
             counter: 0,
@@ -205,6 +225,18 @@ impl State {
         }
         *used += 1;
         Ok(())
+    }
+
+    /// Today's use of every limited endpoint: `(appid, path, used)`, sorted.
+    pub(crate) fn quota_used_on(&self, day: u64) -> Vec<(String, String, u64)> {
+        let mut used: Vec<_> = self
+            .quota_used
+            .iter()
+            .filter(|((_, _, d), _)| *d == day)
+            .map(|((appid, path, _), n)| (appid.clone(), path.clone(), *n))
+            .collect();
+        used.sort();
+        used
     }
 
     // ---- credentials ----
@@ -555,6 +587,24 @@ impl State {
 
     pub(crate) fn messages(&self) -> Vec<SentMessage> {
         self.messages.clone()
+    }
+
+    /// Remembers a push the console is sending (the user's side of the chat); its index.
+    pub(crate) fn record_push(&mut self, push: PushRecord) -> usize {
+        self.pushes.push(push);
+        self.pushes.len() - 1
+    }
+
+    /// Fills in what sending push `index` gave.
+    pub(crate) fn finish_push(&mut self, index: usize, msg_id: Option<u64>, delivered: bool) {
+        if let Some(p) = self.pushes.get_mut(index) {
+            p.msg_id = msg_id;
+            p.delivered = delivered;
+        }
+    }
+
+    pub(crate) fn pushes(&self) -> Vec<PushRecord> {
+        self.pushes.clone()
     }
 
     // ---- media ----
