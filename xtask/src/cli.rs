@@ -77,7 +77,7 @@ Options:
 pub(crate) const BENCH_USAGE: &str = "\
 Usage: cargo xtask bench [--quick]
 
-Builds crates/weixin-bench (and the sample app) in release mode, then measures, side by side in
+Builds tools/bench (and the sample app) in release mode, then measures, side by side in
 one run: the wechatpy-equivalent steps in Rust and in wechatpy (PyPI, in target/bench-venv), the
 crypto and the parse alone, the whole push pipeline in process; the HTTP callback under wrk
 (installed with apt-get when missing) against an empty axum handler, with the memory cache and

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 /// Names that, next to `==` or `!=`, mean a secret or a signature is being compared.
 const SENSITIVE: [&str; 5] = ["signature", "msg_sig", "echostr", "session_key", "expose()"];
 
-/// Crates that stand in for WeChat or measure things, not code that checks what WeChat sends.
-const EXEMPT: [&str; 3] = ["weixin-sim", "weixin-chaos", "weixin-bench"];
+/// Crates (directories under `crates/`, `examples/` and `tools/`) that stand in for WeChat or
+/// measure things, not code that checks what WeChat sends.
+const EXEMPT: [&str; 3] = ["weixin-sim", "chaos", "bench"];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -36,11 +37,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The `src/` trees of every crate and example that is not exempt.
+/// The `src/` trees of every crate, example and tool that is not exempt.
 fn library_sources() -> Vec<PathBuf> {
     let root = workspace_root();
     let mut files = Vec::new();
-    for group in ["crates", "examples"] {
+    for group in ["crates", "examples", "tools"] {
         let Ok(entries) = fs::read_dir(root.join(group)) else {
             continue;
         };

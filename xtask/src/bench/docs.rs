@@ -92,13 +92,13 @@ overstate SHA-1).\n\
 \n\
 ## What each row measures\n\
 \n\
-All inputs use one fixed test account (`crates/weixin-bench/src/fixture.rs`: appid, token,\n\
+All inputs use one fixed test account (`tools/bench/src/fixture.rs`: appid, token,\n\
 EncodingAESKey) and real safe-mode pushes: a text message from one of 1,000 users, encrypted\n\
 with WXBizMsgCrypt, with `signature` and `msg_signature` in the query. The handlers all\n\
 answer a text with `you said: <the text>`.\n\
 \n\
 - **wechatpy-equivalent steps**: `check_signature`, `msg_signature` check and decrypt, parse,\n\
-  build a text reply, encrypt it (Rust: `weixin-bench steps`, `crates/weixin-bench/src/steps.rs`;\n\
+  build a text reply, encrypt it (Rust: `weixin-bench steps`, `tools/bench/src/steps.rs`;\n\
   wechatpy 1.8.18 with `cryptography`: `bench/wechatpy/bench.py`, installed from PyPI into\n\
   `target/bench-venv`). Both read the same push (the first of the pool file) and run the same\n\
   number of iterations and rounds in the same run, one after the other, single-threaded.\n\
@@ -107,7 +107,7 @@ answer a text with `you said: <the text>`.\n\
 - **whole pipeline**: `weixin_mp::pipeline::Pipeline::handle` with the memory cache: verify,\n\
   decrypt, parse, dedup, context load and save, dispatch to a `MessageHandler`, encrypted\n\
   reply. Every push has its own `MsgId` (dedup never short-circuits); a single-threaded runtime,\n\
-  so the rate is per core (`crates/weixin-bench/src/pipeline_loop.rs`). The row after it runs\n\
+  so the rate is per core (`tools/bench/src/pipeline_loop.rs`). The row after it runs\n\
   the same pipeline with dedup and context turned off, to show what those two stages cost.\n\
 - **HTTP**: wrk with `bench/wrk/pushes.lua` POSTs a pool of distinct pre-encrypted pushes\n\
   (written by `weixin-bench pool` just before each server's run), each exactly once; the run\n\
