@@ -61,8 +61,8 @@ Options:
 pub(crate) const DEMO_USAGE: &str = "\
 Usage: cargo xtask demo [--cache URL]
 
-Builds the sample app (`cargo build -p wxopen-sample --bins --features redis,memcached`), then
-runs target/debug/wxopen-demo: it starts the WeChat simulator and the sample app on free ports,
+Builds the sample app and the demo driver (`cargo build -p wxopen-sample -p wxopen-demo --bins
+--features wxopen-sample/redis,wxopen-sample/memcached`), then runs target/debug/wxopen-demo: it starts the WeChat simulator and the sample app on free ports,
 drives a scripted conversation (URL verification, entering the chat, texts in XML and JSON in
 safe mode, an image, a retried push, login, decrypt, a WebSocket echo, a token expiry),
 prints the transcript and stops the app with SIGTERM. Exits with 0 only if every step behaved.
@@ -77,7 +77,7 @@ Options:
 pub(crate) const BENCH_USAGE: &str = "\
 Usage: cargo xtask bench [--quick]
 
-Builds crates/weixin-bench (and the sample app) in release mode, then measures, side by side in
+Builds tools/bench (and the sample app) in release mode, then measures, side by side in
 one run: the wechatpy-equivalent steps in Rust and in wechatpy (PyPI, in target/bench-venv), the
 crypto and the parse alone, the whole push pipeline in process; the HTTP callback under wrk
 (installed with apt-get when missing) against an empty axum handler, with the memory cache and

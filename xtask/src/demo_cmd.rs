@@ -6,17 +6,20 @@ use std::process::{Command, ExitCode};
 use crate::cli::DemoOptions;
 use crate::process;
 
-/// Builds `wxopen-sample` (both binaries, with the Redis and Memcached features) and runs
-/// `wxopen-demo`; its exit status is the result (0 only when every step behaved).
+/// Builds `wxopen-sample` (with the Redis and Memcached features) and `wxopen-demo`
+/// (`tools/demo`), then runs `wxopen-demo`; its exit status is the result (0 only when every
+/// step behaved).
 pub(crate) fn run(options: &DemoOptions) -> ExitCode {
     let mut build = process::cargo();
     build.args([
         "build",
         "-p",
         "wxopen-sample",
+        "-p",
+        "wxopen-demo",
         "--bins",
         "--features",
-        "redis,memcached",
+        "wxopen-sample/redis,wxopen-sample/memcached",
     ]);
     if let Err(message) = process::run(&mut build) {
         eprintln!("xtask demo: {message}");

@@ -31,7 +31,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use weixin_cache_memcached::{DEFAULT_MAX_IDLE, MemcachedCache, MemcachedConfig, MemcachedLock};
 use weixin_core::cache::{Cache, DistributedLock};
-use weixin_core::testkit::bench::{BenchCase, GET_KEY, VALUE, cache_cases, cad_key, owner_token};
+use weixin_testkit::bench::{BenchCase, GET_KEY, VALUE, cache_cases, cad_key, owner_token};
 
 const URL_VAR: &str = "WEIXIN_TEST_MEMCACHED_URL";
 /// The concurrency levels measured: one task (latency), and many tasks (throughput).

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use weixin_cache_memcached::{HASHED_PREFIX, MemcachedCache, MemcachedConfig};
 use weixin_core::cache::{Cache, CacheErrorKind, DistributedLock};
-use weixin_core::testkit::{Namespace, free_port};
+use weixin_testkit::{Namespace, free_port};
 
 async fn connect() -> MemcachedCache {
     MemcachedCache::from_url(&common::shared_url())

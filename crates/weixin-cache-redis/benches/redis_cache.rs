@@ -22,7 +22,7 @@ use redis::aio::MultiplexedConnection;
 use tokio::runtime::Runtime;
 use weixin_cache_redis::{RedisCache, RedisLock};
 use weixin_core::cache::{Cache, DistributedLock};
-use weixin_core::testkit::bench::{
+use weixin_testkit::bench::{
     ADD_TTL, BenchCase, GET_KEY, LOCK_TTL, VALUE, cache_cases, cad_key, owner_token,
 };
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use weixin_cache_redis::{RedisCache, RedisConfig};
 use weixin_core::cache::{Cache, DistributedLock};
-use weixin_core::testkit::{OwnServer, free_port};
+use weixin_testkit::{OwnServer, free_port};
 
 fn redis_cli(args: &[&str]) -> String {
     let output = Command::new("redis-cli")
@@ -126,5 +126,5 @@ async fn conformance_suite_on_a_three_node_cluster() {
 
     let lock: Arc<dyn DistributedLock> = Arc::new(cache.lock());
     let cache: Arc<dyn Cache> = Arc::new(cache);
-    weixin_core::testkit::run_all(cache, lock).await;
+    weixin_testkit::run_all(cache, lock).await;
 }

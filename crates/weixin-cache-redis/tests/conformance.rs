@@ -20,7 +20,7 @@ async fn conformance_suite_with_the_native_lock() {
     let cache = connect().await;
     assert_eq!(cache.backend_name(), "redis");
     let lock: Arc<dyn DistributedLock> = Arc::new(cache.lock());
-    weixin_core::testkit::run_all(Arc::new(cache), lock).await;
+    weixin_testkit::run_all(Arc::new(cache), lock).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -30,12 +30,12 @@ async fn conformance_suite_with_several_connections() {
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
     let lock: Arc<dyn DistributedLock> = Arc::new(cache.lock());
-    weixin_core::testkit::run_all(Arc::new(cache), lock).await;
+    weixin_testkit::run_all(Arc::new(cache), lock).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn generic_cache_lock_over_redis_passes_the_lock_checks() {
     let cache: Arc<dyn Cache> = Arc::new(connect().await);
     let lock: Arc<dyn DistributedLock> = Arc::new(CacheLock::new(cache));
-    weixin_core::testkit::run_lock_checks(&lock).await;
+    weixin_testkit::run_lock_checks(&lock).await;
 }

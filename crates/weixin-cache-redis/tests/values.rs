@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use weixin_cache_redis::{RedisCache, RedisConfig};
 use weixin_core::cache::{Cache, CacheErrorKind};
-use weixin_core::testkit::Namespace;
+use weixin_testkit::Namespace;
 
 async fn connect() -> RedisCache {
     RedisCache::connect(RedisConfig::new(common::shared_url()))

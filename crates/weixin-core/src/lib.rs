@@ -32,8 +32,6 @@ pub mod errcode;
 pub mod error;
 pub mod observe;
 pub mod secret;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 pub mod token;
 
 pub use app::{AppClient, AppConfig, Weixin, WeixinBuilder};

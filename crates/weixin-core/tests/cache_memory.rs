@@ -1,23 +1,10 @@
-//! `MemoryCache`: the conformance suite, exact TTLs on paused time, capacity eviction.
+//! `MemoryCache`: exact TTLs on paused time, capacity eviction (the conformance suite runs in
+//! `weixin-testkit`'s tests).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use weixin_core::cache::{Cache, CacheErrorKind, CacheLock, DistributedLock, MemoryCache};
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn memory_cache_passes_the_conformance_suite() {
-    let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
-    let lock: Arc<dyn DistributedLock> = Arc::new(CacheLock::new(cache.clone()));
-    weixin_core::testkit::run_all(cache, lock).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_bounded_memory_cache_passes_the_conformance_suite() {
-    let cache: Arc<dyn Cache> = Arc::new(MemoryCache::with_capacity(10_000));
-    let lock: Arc<dyn DistributedLock> = Arc::new(CacheLock::new(cache.clone()));
-    weixin_core::testkit::run_all(cache, lock).await;
-}
+use weixin_core::cache::{Cache, CacheErrorKind, MemoryCache};
 
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)

@@ -3,7 +3,7 @@
 //! Everything in the SDK that must be shared between servers (access tokens, locks, message
 //! contexts, push dedup, mini-program sessions) goes through one small trait,
 //! [`weixin_core::cache::Cache`]. Implement its six operations on your store, run the
-//! conformance suite (`weixin_core::testkit`, see `tests/conformance.rs`), and every part of
+//! conformance suite (`weixin_testkit`, see `tests/conformance.rs`), and every part of
 //! the SDK works on it.
 //!
 //! [`MapCache`] keeps values in a `HashMap` behind a mutex. A real backend (etcd, a SQL table,

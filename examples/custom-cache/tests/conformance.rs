@@ -10,5 +10,5 @@ use weixin_core::cache::{Cache, CacheLock, DistributedLock};
 async fn map_cache_passes_the_conformance_suite() {
     let cache: Arc<dyn Cache> = Arc::new(MapCache::default());
     let lock: Arc<dyn DistributedLock> = Arc::new(CacheLock::new(Arc::clone(&cache)));
-    weixin_core::testkit::run_all(cache, lock).await;
+    weixin_testkit::run_all(cache, lock).await;
 }

@@ -10,8 +10,8 @@
 //! | `GET /healthz` | `{"status":"ok","cache":"memory"}` |
 //!
 //! Configuration: environment variables, see [`config`]. Behaviour: see [`handler`] and
-//! [`ws`]. The [`demo`] module is the scripted conversation that `cargo xtask demo` and the
-//! end-to-end tests run against the app and the simulator.
+//! [`ws`]. The scripted conversation that `cargo xtask demo` and the end-to-end tests run
+//! against the app and the simulator is the `wxopen-demo` crate (`tools/demo`).
 //!
 //! The binary `wxopen-sample` is `main.rs`: read the configuration, [`App::build`], and
 //! [`App::serve`] until SIGINT or SIGTERM.
@@ -20,7 +20,6 @@
 pub mod app;
 pub mod cache;
 pub mod config;
-pub mod demo;
 pub mod handler;
 pub mod routes;
 pub mod ws;

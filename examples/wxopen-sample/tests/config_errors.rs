@@ -5,7 +5,7 @@ mod support;
 
 use std::process::Command;
 
-use wxopen_sample::demo::{Stage, StageConfig, Transcript, script};
+use wxopen_demo::{Stage, StageConfig, Transcript, script};
 
 fn run_app(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let mut command = Command::new(support::binary());

@@ -18,7 +18,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tokio::process::{Child, Command};
-use wxopen_sample::demo::{Stage, StageConfig};
+use wxopen_demo::{Stage, StageConfig};
 
 /// The whole test, browser start included, ends within this.
 const TEST_TIMEOUT: Duration = Duration::from_secs(120);

@@ -4,7 +4,7 @@
 
 mod support;
 
-use wxopen_sample::demo::StageConfig;
+use wxopen_demo::StageConfig;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_scripted_step_behaves_with_redis() {

@@ -6,9 +6,9 @@ mod support;
 use std::time::Duration;
 
 use weixin_sim::{Faults, Push, PushFormat, ReplyCheck};
-use wxopen_sample::demo::client::MiniProgram;
-use wxopen_sample::demo::script;
-use wxopen_sample::demo::{Stage, StageConfig};
+use wxopen_demo::client::MiniProgram;
+use wxopen_demo::script;
+use wxopen_demo::{Stage, StageConfig};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_lets_requests_in_flight_finish() {

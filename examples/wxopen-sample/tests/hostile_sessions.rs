@@ -14,7 +14,7 @@ use weixin_core::clock::ManualClock;
 use weixin_core::{AppConfig, Weixin};
 use weixin_sim::{RunningSim, SimApp, SimConfig, Simulator};
 use weixin_wxopen::SessionContainer;
-use wxopen_sample::demo::open_data;
+use wxopen_demo::open_data;
 use wxopen_sample::routes::{RouteState, router};
 
 const APPID: &str = "wx0000000000hostile";

@@ -7,8 +7,8 @@ mod support;
 
 use futures_util::future::join_all;
 use weixin_sim::{Push, PushFormat, PushReport, ReplyCheck};
-use wxopen_sample::demo::script::{self, TOKEN_EXPIRY_JUMP};
-use wxopen_sample::demo::{Stage, StageConfig};
+use wxopen_demo::script::{self, TOKEN_EXPIRY_JUMP};
+use wxopen_demo::{Stage, StageConfig};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_script_passes_with_the_retry_on_the_other_server() {

@@ -1,5 +1,5 @@
 //! Test support: the shared server from `cargo xtask test`, and throwaway `redis-server`
-//! processes owned by one test (`weixin_core::testkit::OwnServer`).
+//! processes owned by one test (`weixin_testkit::OwnServer`).
 #![allow(dead_code, unreachable_pub)]
 
 use std::future::Future;
@@ -7,8 +7,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use weixin_cache_redis::{RedisCache, RedisConfig};
-use weixin_core::cache::{Cache, CacheError, DistributedLock};
-use weixin_core::testkit::OwnServer;
+use weixin_core::cache::{Cache, DistributedLock};
+use weixin_testkit::OwnServer;
 
 /// The variable `cargo xtask test` sets to the shared server's URL.
 pub const URL_VAR: &str = "WEIXIN_TEST_REDIS_URL";
@@ -39,20 +39,11 @@ pub fn start_server(port: u16, extra: &[&str]) -> OwnServer {
     OwnServer::spawn("redis-server", args, port)
 }
 
-/// [`weixin_core::testkit::expect_transient`] for this backend.
-#[track_caller]
-pub fn expect_transient<T: std::fmt::Debug>(
-    result: Result<T, CacheError>,
-    what: &str,
-) -> CacheError {
-    weixin_core::testkit::expect_transient(result, "redis", what)
-}
-
 /// A shared cache and the lock to use with it.
 pub type CacheAndLock = (Arc<dyn Cache>, Arc<dyn DistributedLock>);
 
 /// Connects to `url` with the defaults: the cache and its native lock (for the multi-process
-/// proofs of `weixin_core::testkit`).
+/// proofs of `weixin_testkit`).
 pub fn connect_with_lock(url: String) -> Pin<Box<dyn Future<Output = CacheAndLock> + Send>> {
     Box::pin(async move {
         let cache = RedisCache::connect(RedisConfig::new(&url))

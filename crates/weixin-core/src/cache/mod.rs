@@ -8,7 +8,7 @@
 //! - [`CacheLock`]: a [`DistributedLock`] built on any [`Cache`] (owner token, safe release).
 //! - [`SwappableCache`]: a handle whose backend can be switched at run time.
 //! - `weixin-cache-redis` and `weixin-cache-memcached` provide shared backends; every backend
-//!   passes the same conformance suite (`weixin_core::testkit`, feature `testkit`).
+//!   passes the same conformance suite (the `weixin-testkit` crate).
 //!
 //! # Example
 //!
@@ -72,7 +72,7 @@ use async_trait::async_trait;
 /// - An expired key behaves exactly like an absent one in every operation.
 ///
 /// Implementations: `MemoryCache` (here), `weixin-cache-redis`, `weixin-cache-memcached`. Every
-/// implementation must pass the conformance suite in `weixin_core::testkit` (feature `testkit`).
+/// implementation must pass the conformance suite of the `weixin-testkit` crate.
 #[async_trait]
 pub trait Cache: Send + Sync + 'static {
     /// Reads a value; `Ok(None)` when the key is absent or expired.

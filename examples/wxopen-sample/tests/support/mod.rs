@@ -1,7 +1,7 @@
 //! Shared by the end-to-end tests: the app binary, the test servers' URLs, running the script.
 #![allow(dead_code)] // each test file uses a part
 
-use wxopen_sample::demo::{Stage, StageConfig, Transcript, script};
+use wxopen_demo::{Stage, StageConfig, Transcript, script};
 
 /// The `wxopen-sample` binary cargo built for these tests (same features).
 pub(crate) fn binary() -> &'static str {

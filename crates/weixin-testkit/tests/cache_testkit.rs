@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use weixin_core::cache::{Cache, CacheError, CacheLock, DistributedLock, MemoryCache};
-use weixin_core::testkit;
+use weixin_testkit as testkit;
 
 /// Which contract violation the wrapped memory cache commits.
 #[derive(Clone, Copy)]

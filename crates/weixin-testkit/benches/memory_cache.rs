@@ -1,11 +1,11 @@
 //! `MemoryCache` baseline: the same operations the Redis and Memcached benches measure
-//! (`weixin_core::testkit::bench::cache_cases`: get hit, set, add of a fresh key,
+//! (`weixin_testkit::bench::cache_cases`: get hit, set, add of a fresh key,
 //! compare-and-delete, lock acquire + release), from one task and from 50 concurrent tasks.
 //! Throughput is reported in operations per second (one lock "operation" is a whole acquire +
 //! release).
 //!
 //! ```text
-//! cargo bench -p weixin-core --bench memory_cache
+//! cargo bench -p weixin-testkit --bench memory_cache
 //! ```
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput};
 use tokio::runtime::Runtime;
 use weixin_core::cache::{Cache, CacheLock, DistributedLock, MemoryCache};
-use weixin_core::testkit::bench::{BenchCase, cache_cases};
+use weixin_testkit::bench::{BenchCase, cache_cases};
 
 /// The concurrency levels measured: one task (latency), and many tasks (throughput).
 const CONCURRENCY: [u64; 2] = [1, 50];

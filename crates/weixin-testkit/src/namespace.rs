@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 /// The random part makes concurrent and repeated runs against one shared server independent.
 ///
 /// ```
-/// use weixin_core::testkit::Namespace;
+/// use weixin_testkit::Namespace;
 /// let ns = Namespace::new("demo");
 /// assert!(ns.key("a").starts_with("weixin-testkit:"));
 /// assert!(ns.key("a").ends_with(":demo:a"));

@@ -1,5 +1,5 @@
-//! A multi-process proof for a [`DistributedLock`](crate::cache::DistributedLock) over a shared
-//! backend (feature `testkit`).
+//! A multi-process proof for a [`DistributedLock`](weixin_core::cache::DistributedLock) over a shared
+//! backend.
 //!
 //! [`run`] re-executes the calling test binary as [`WORKERS`] worker processes that contend
 //! for one lock, [`ROUNDS`] times each. While holding it, a worker runs a read-modify-write of a
@@ -9,7 +9,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use weixin_core::cache::{Cache, CacheLock, DistributedLock, MemoryCache};
-//! use weixin_core::testkit::lock_processes::{self, Backend};
+//! use weixin_testkit::lock_processes::{self, Backend};
 //!
 //! // In a backend crate's tests (the function name must match `test_name`):
 //! // #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

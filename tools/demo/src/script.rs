@@ -25,7 +25,7 @@ use super::client::{MiniProgram, http_client};
 use super::open_data;
 use super::stage::Stage;
 use super::transcript::{Step, Transcript};
-use crate::handler::{IMAGE_RECEIVED, WELCOME, text_reply};
+use wxopen_sample::handler::{IMAGE_RECEIVED, WELCOME, text_reply};
 
 /// The user of the conversation (an openid).
 pub const USER: &str = "o-demo-user-0001";

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::namespace::{Namespace, join_all, ok};
 use super::ttl::{EXPIRY_WAIT, SHORT_TTL};
-use crate::cache::{DistributedLock, LockGuard};
+use weixin_core::cache::{DistributedLock, LockGuard};
 
 /// How many tasks contend in [`lock_mutual_exclusion`].
 pub const CONTENDERS: usize = 100;

@@ -7,7 +7,7 @@
 //! with SIGTERM and checks that they exit cleanly.
 //!
 //! ```no_run
-//! use wxopen_sample::demo::{Stage, StageConfig, Transcript, script, sibling_app_binary};
+//! use wxopen_demo::{Stage, StageConfig, Transcript, script, sibling_app_binary};
 //!
 //! # async fn demo() -> Result<(), String> {
 //! let stage = Stage::start(&StageConfig::new(sibling_app_binary()?, "memory")).await?;

@@ -30,7 +30,7 @@ pub fn free_port() -> u16 {
 /// loopback port; killed when dropped.
 ///
 /// ```no_run
-/// use weixin_core::testkit::{OwnServer, free_port};
+/// use weixin_testkit::{OwnServer, free_port};
 ///
 /// let port = free_port();
 /// let server = OwnServer::spawn("redis-server", ["--port", &port.to_string(), "--save", ""], port);

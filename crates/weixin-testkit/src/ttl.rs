@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::namespace::{Namespace, ok};
-use crate::cache::Cache;
+use weixin_core::cache::Cache;
 
 /// The TTL the expiry checks use. Two seconds because Memcached counts TTLs in whole seconds on a
 /// coarse clock, so a 2 s entry lives between about 1 and 2 seconds there.

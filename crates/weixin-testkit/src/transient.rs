@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use crate::cache::CacheError;
+use weixin_core::cache::CacheError;
 
 /// How often [`retry_until_ok`] retries.
 const RETRY_EVERY: Duration = Duration::from_millis(100);
@@ -14,7 +14,7 @@ const RETRY_EVERY: Duration = Duration::from_millis(100);
 ///
 /// ```
 /// use weixin_core::cache::{CacheError, CacheErrorKind};
-/// use weixin_core::testkit::expect_transient;
+/// use weixin_testkit::expect_transient;
 ///
 /// let down: Result<(), CacheError> =
 ///     Err(CacheError::new(CacheErrorKind::Unavailable, "redis", "down"));

@@ -1,7 +1,13 @@
-//! The backend conformance suite: one set of checks every [`Cache`] and [`DistributedLock`]
-//! implementation must pass (feature `testkit`).
+//! The test kit for weixin SDK cache backends: the conformance suite every [`Cache`] and
+//! [`DistributedLock`] implementation must pass, and the harder proofs that go with it. Add it
+//! as a dev-dependency:
 //!
-//! The memory cache runs it in this crate's tests; `weixin-cache-redis` and
+//! ```toml
+//! [dev-dependencies]
+//! weixin-testkit = "0.1"
+//! ```
+//!
+//! The memory cache runs the suite in this crate's tests; `weixin-cache-redis` and
 //! `weixin-cache-memcached` run it against real servers. Every check uses its own random key
 //! prefix ([`Namespace`]), so one server can be shared by concurrent and repeated runs. A failed
 //! check panics with a message saying what was expected.
@@ -18,16 +24,18 @@
 //! // In a backend crate: #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 //! let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new()); // e.g. RedisCache::connect(url)
 //! let lock: Arc<dyn DistributedLock> = Arc::new(CacheLock::new(cache.clone()));
-//! weixin_core::testkit::run_all(cache, lock).await;
+//! weixin_testkit::run_all(cache, lock).await;
 //! # }
 //! ```
 //!
 //! The individual checks are public too, to run one while debugging a backend.
 //!
 //! [`token_processes`] proves the token broker fetches once across OS processes sharing a
-//! backend, and [`lock_processes`] that a lock excludes across them. [`OwnServer`],
-//! [`expect_transient`] and [`retry_until_ok`] help the backends' failure tests (a server killed,
-//! frozen, restarted). [`bench`](mod@bench) holds the cases the backends' benches measure.
+//! backend, and [`lock_processes`] that a lock excludes across them. [`outage`] holds the
+//! failure scenarios (a server down at start, killed and restarted, frozen and thawed) for a
+//! backend whose server runs as an [`OwnServer`]; [`expect_transient`] and [`retry_until_ok`]
+//! help with the backend's own failure tests. [`bench`](mod@bench) holds the cases the
+//! backends' benches measure.
 
 mod atomic;
 mod basics;
@@ -35,6 +43,7 @@ pub mod bench;
 mod lock;
 pub mod lock_processes;
 mod namespace;
+pub mod outage;
 mod own_server;
 pub mod token_processes;
 mod transient;
@@ -57,12 +66,12 @@ pub use values::{LARGE_VALUE_LEN, binary_values, large_values, unusual_keys};
 
 use std::sync::Arc;
 
-use crate::cache::{Cache, DistributedLock};
+use weixin_core::cache::{Cache, DistributedLock};
 
 /// Runs every check: [`run_cache_checks`] on `cache` and [`run_lock_checks`] on `lock`,
 /// concurrently.
 ///
-/// `lock` is usually a [`crate::cache::CacheLock`] over `cache`, or the backend's native lock.
+/// `lock` is usually a [`CacheLock`](weixin_core::cache::CacheLock) over `cache`, or the backend's native lock.
 pub async fn run_all(cache: Arc<dyn Cache>, lock: Arc<dyn DistributedLock>) {
     tokio::join!(run_cache_checks(&cache), run_lock_checks(&lock));
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::namespace::{Namespace, ok};
-use crate::cache::Cache;
+use weixin_core::cache::Cache;
 
 /// The size of the large value check: 1 MiB less 1 KiB, because Memcached's default item limit
 /// of 1 MiB also counts the key and the item header.

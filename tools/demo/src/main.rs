@@ -1,7 +1,7 @@
 //! `wxopen-demo`: the scripted conversation of `cargo xtask demo`.
 //!
 //! Starts the simulator in this process and the `wxopen-sample` binary (found next to this
-//! one) as a separate process, drives the script of `wxopen_sample::demo::script`, prints the
+//! one) as a separate process, drives the script of `wxopen_demo::script`, prints the
 //! transcript, stops the app with SIGTERM and checks that it exits cleanly. Exit status 0 only
 //! when every step behaved.
 //!
@@ -13,7 +13,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use wxopen_sample::demo::{Stage, StageConfig, Step, Transcript, script, sibling_app_binary};
+use wxopen_demo::{Stage, StageConfig, Step, Transcript, script, sibling_app_binary};
 
 const USAGE: &str = "\
 Usage: wxopen-demo [--cache memory|redis://HOST:PORT|memcache://HOST:PORT]

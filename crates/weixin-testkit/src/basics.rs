@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::namespace::{Namespace, ok};
-use crate::cache::{Cache, CacheErrorKind};
+use weixin_core::cache::{Cache, CacheErrorKind};
 
 /// `get` of an absent key is `None`; `set` then `get` returns the value; `delete` removes it
 /// and reports whether it did.
@@ -79,7 +79,7 @@ pub async fn zero_ttl_rejected(cache: &Arc<dyn Cache>) {
     let key = ns.key("k");
     let zero = Duration::ZERO;
 
-    let kind = |what: &str, result: Result<(), crate::cache::CacheError>| match result {
+    let kind = |what: &str, result: Result<(), weixin_core::cache::CacheError>| match result {
         Ok(()) => panic!("{what} with a zero TTL must fail with InvalidInput, but succeeded"),
         Err(e) => assert_eq!(
             e.kind(),

@@ -1,4 +1,4 @@
-//! A multi-process proof for the token broker over a shared backend (feature `testkit`).
+//! A multi-process proof for the token broker over a shared backend.
 //!
 //! [`run`] re-executes the calling test binary as 4 worker processes, each with its own `Weixin`
 //! registry and its own backend connection, which fire 250 concurrent `access_token()` calls
@@ -14,7 +14,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use weixin_core::cache::{Cache, CacheLock, DistributedLock, MemoryCache};
-//! use weixin_core::testkit::token_processes::{self, Backend};
+//! use weixin_testkit::token_processes::{self, Backend};
 //!
 //! // In a backend crate's tests (the function name must match `test_name`):
 //! // #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,9 +46,9 @@ use tokio::task::JoinSet;
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::cache::{Cache, DistributedLock};
-use crate::token::StoredToken;
-use crate::{AppConfig, Secret, Weixin};
+use weixin_core::cache::{Cache, DistributedLock};
+use weixin_core::token::StoredToken;
+use weixin_core::{AppConfig, Secret, Weixin};
 
 /// The backend under test.
 #[derive(Debug, Clone, Copy)]

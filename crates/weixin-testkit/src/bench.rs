@@ -1,5 +1,4 @@
-//! The benchmark cases every cache backend measures, without a benchmark framework (feature
-//! `testkit`).
+//! The benchmark cases every cache backend measures, without a benchmark framework.
 //!
 //! A [`BenchCase`] is a named operation that [`BenchCase::measure`] runs a given number of
 //! times, split over concurrent tasks, returning the elapsed time: what criterion's
@@ -10,7 +9,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use weixin_core::cache::{Cache, CacheLock, DistributedLock, MemoryCache};
-//! use weixin_core::testkit::bench::cache_cases;
+//! use weixin_testkit::bench::cache_cases;
 //!
 //! # async fn demo() {
 //! let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
@@ -33,7 +32,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::cache::{Cache, DistributedLock};
+use weixin_core::cache::{Cache, DistributedLock};
 
 /// The value written by the cases (redis-benchmark's default payload size, 3 bytes).
 pub const VALUE: &[u8] = b"xxx";
@@ -283,7 +282,7 @@ pub fn owner_token() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cache::{CacheLock, MemoryCache};
+    use weixin_core::cache::{CacheLock, MemoryCache};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn every_cache_case_runs_against_the_memory_cache() {

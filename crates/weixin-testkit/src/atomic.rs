@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::namespace::{Namespace, join_all, ok};
-use crate::cache::Cache;
+use weixin_core::cache::Cache;
 
 /// How many tasks race in the race checks.
 pub const RACERS: usize = 50;
