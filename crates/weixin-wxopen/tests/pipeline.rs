@@ -98,7 +98,7 @@ impl WxOpenMessageHandler for Recorder {
         Ok(WxReply::Empty)
     }
     async fn on_unknown(&self, _cx: &mut WxContext, m: &UnknownMessage) -> WxResult {
-        assert_eq!(m.field("SuccTime"), Some("1700000001"));
+        assert_eq!(m.fields.get("SuccTime"), Some("1700000001"));
         self.record("unknown");
         Ok(WxReply::Success)
     }

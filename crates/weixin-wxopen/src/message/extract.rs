@@ -2,7 +2,7 @@
 
 use weixin_mp::message::{
     SubscribeMsgChangeEvent, SubscribeMsgChangeItem, SubscribeMsgPopupEvent, SubscribeMsgPopupItem,
-    SubscribeMsgSentEvent, SubscribeMsgSentItem, UserEnterTempSessionEvent,
+    SubscribeMsgSentEvent, SubscribeMsgSentItem, UnknownMessage, UserEnterTempSessionEvent,
 };
 use weixin_push::{Header, ParseError};
 
@@ -110,13 +110,27 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
             debug_str: f.string("debug_str"),
             header,
         }),
-        _ => WxMessage::Unknown(UnknownMessage {
-            fields: f.to_json(),
-            header,
-            msg_type,
-            event,
-            msg_id,
-        }),
+        _ => {
+            // The routing fields live in the message itself; a `MsgId` that is not a number
+            // stays among the raw fields.
+            let mut routing = vec![
+                "ToUserName",
+                "FromUserName",
+                "CreateTime",
+                "MsgType",
+                "Event",
+            ];
+            if msg_id.is_some() {
+                routing.extend(["MsgId", "MsgID"]);
+            }
+            WxMessage::Unknown(UnknownMessage {
+                fields: f.raw_fields(&routing),
+                header,
+                msg_type,
+                event,
+                msg_id,
+            })
+        }
     })
 }
 

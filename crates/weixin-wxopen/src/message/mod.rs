@@ -21,7 +21,7 @@
 //! ASCII case-insensitively, as on Official Accounts.
 //!
 //! The events both platforms receive (`user_enter_tempsession`, the three subscribe-message
-//! events) are the Official Account crate's types, re-exported here.
+//! events) and the unknown-push type are the Official Account crate's types, re-exported here.
 
 mod extract;
 pub(crate) mod tree;
@@ -29,12 +29,15 @@ mod types;
 
 pub use types::{
     DebugDemoEvent, ImageMessage, MediaCheckDetail, MediaCheckEvent, MediaCheckResult,
-    MiniProgramPageMessage, TextMessage, UnknownMessage,
+    MiniProgramPageMessage, TextMessage,
 };
 pub use weixin_mp::message::{
     SubscribeMsgChangeEvent, SubscribeMsgChangeItem, SubscribeMsgPopupEvent, SubscribeMsgPopupItem,
     SubscribeMsgSentEvent, SubscribeMsgSentItem, UserEnterTempSessionEvent,
 };
+/// Pushes without a type of their own: the Official Account crate's type, with every field
+/// but the routing ones kept in wire order.
+pub use weixin_mp::message::{RawFields, RawValue, UnknownMessage};
 pub use weixin_push::Header;
 
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 use serde_json::Value;
 
+use weixin_mp::message::{RawFields, RawValue};
 use weixin_push::ParseError;
 
 /// Deepest element nesting accepted: the rule both platforms share.
@@ -76,31 +77,25 @@ impl Fields {
         })
     }
 
-    /// The tree as a JSON object (repeated names become arrays), for `Unknown` messages.
-    pub(crate) fn to_json(&self) -> serde_json::Map<String, Value> {
-        let mut map = serde_json::Map::new();
+    /// The fields as the shared raw form of `Unknown` messages, without the ones named in
+    /// `skip` (the routing fields the message keeps apart); nested objects stay nested and
+    /// repeated names stay repeated, in order.
+    pub(crate) fn raw_fields(&self, skip: &[&str]) -> RawFields {
+        let mut raw = RawFields::new();
         for (name, node) in &self.0 {
-            let value = node.to_json();
-            match map.get_mut(name) {
-                None => {
-                    map.insert(name.clone(), value);
-                }
-                Some(Value::Array(items)) => items.push(value),
-                Some(existing) => {
-                    let first = existing.take();
-                    *existing = Value::Array(vec![first, value]);
-                }
+            if !skip.contains(&name.as_str()) {
+                raw.push(name.clone(), node.raw_value());
             }
         }
-        map
+        raw
     }
 }
 
 impl Node {
-    fn to_json(&self) -> Value {
+    fn raw_value(&self) -> RawValue {
         match self {
-            Self::Text(t) => Value::String(t.clone()),
-            Self::Map(m) => Value::Object(m.to_json()),
+            Self::Text(t) => RawValue::Text(t.clone()),
+            Self::Map(m) => RawValue::Fields(m.raw_fields(&[])),
         }
     }
 }
@@ -368,10 +363,22 @@ mod tests {
     }
 
     #[test]
-    fn to_json_groups_repeats() {
-        let f = parse_xml("<xml><L>1</L><L>2</L><L>3</L><M><k>v</k></M></xml>").unwrap();
-        let j = Value::Object(f.to_json());
-        assert_eq!(j["L"], serde_json::json!(["1", "2", "3"]));
-        assert_eq!(j["M"]["k"], "v");
+    fn raw_fields_keep_repeats_nesting_and_order() {
+        let f = parse_xml("<xml><L>1</L><S>x</S><L>2</L><L>3</L><M><k>v</k></M></xml>").unwrap();
+        let raw = f.raw_fields(&["S"]);
+        let repeated: Vec<_> = raw.get_all("L").collect();
+        assert_eq!(
+            repeated,
+            [
+                &RawValue::Text("1".into()),
+                &RawValue::Text("2".into()),
+                &RawValue::Text("3".into())
+            ]
+        );
+        assert_eq!(raw.get("S"), None, "skipped");
+        let Some(RawValue::Fields(m)) = raw.value("M") else {
+            panic!("nested")
+        };
+        assert_eq!(m.get("k"), Some("v"));
     }
 }

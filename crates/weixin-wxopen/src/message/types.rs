@@ -109,28 +109,3 @@ pub struct DebugDemoEvent {
     /// `debug_str`.
     pub debug_str: String,
 }
-
-/// A message or event this crate has no type for; every field is kept.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnknownMessage {
-    /// Common fields.
-    pub header: Header,
-    /// `MsgType` as sent.
-    pub msg_type: String,
-    /// `Event` as sent, for event pushes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<String>,
-    /// `MsgId` when it is a 64-bit number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg_id: Option<u64>,
-    /// All fields as sent (XML text and JSON numbers become strings; repeated XML elements
-    /// and JSON arrays become arrays; nested elements become objects).
-    pub fields: serde_json::Map<String, serde_json::Value>,
-}
-
-impl UnknownMessage {
-    /// The text of a top-level field.
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.get(name).and_then(serde_json::Value::as_str)
-    }
-}
