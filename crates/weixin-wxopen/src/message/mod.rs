@@ -31,13 +31,13 @@ pub use types::{
     DebugDemoEvent, ImageMessage, MediaCheckDetail, MediaCheckEvent, MediaCheckResult,
     MiniProgramPageMessage, TextMessage,
 };
+/// Pushes without a type of their own: the Official Account crate's type, with every field
+/// but the routing ones kept in wire order.
+pub use weixin_mp::message::{RawFields, RawValue, UnknownMessage};
 pub use weixin_mp::message::{
     SubscribeMsgChangeEvent, SubscribeMsgChangeItem, SubscribeMsgPopupEvent, SubscribeMsgPopupItem,
     SubscribeMsgSentEvent, SubscribeMsgSentItem, UserEnterTempSessionEvent,
 };
-/// Pushes without a type of their own: the Official Account crate's type, with every field
-/// but the routing ones kept in wire order.
-pub use weixin_mp::message::{RawFields, RawValue, UnknownMessage};
 pub use weixin_push::Header;
 
 use serde::{Deserialize, Serialize};
