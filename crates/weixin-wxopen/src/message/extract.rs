@@ -4,7 +4,7 @@ use weixin_mp::message::{
     SubscribeMsgChangeEvent, SubscribeMsgChangeItem, SubscribeMsgPopupEvent, SubscribeMsgPopupItem,
     SubscribeMsgSentEvent, SubscribeMsgSentItem, UnknownMessage, UserEnterTempSessionEvent,
 };
-use weixin_push::{Header, ParseError};
+use weixin_push::{Header, ParseError, same_name};
 
 use super::WxMessage;
 use super::tree::Fields;
@@ -17,22 +17,19 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
         event,
         msg_id,
     } = routing(f)?;
-    // The case rule both platforms share (`weixin_push::same_name`): ASCII case-insensitive.
-    let kind = msg_type.to_ascii_lowercase();
-    let name = event.as_deref().unwrap_or_default().to_ascii_lowercase();
-    Ok(match (kind.as_str(), name.as_str()) {
-        ("text", _) => WxMessage::Text(TextMessage {
+    Ok(match kind(&msg_type, event.as_deref()) {
+        Kind::Text => WxMessage::Text(TextMessage {
             content: f.string("Content"),
             header,
             msg_id,
         }),
-        ("image", _) => WxMessage::Image(ImageMessage {
+        Kind::Image => WxMessage::Image(ImageMessage {
             pic_url: f.string("PicUrl"),
             media_id: f.string("MediaId"),
             header,
             msg_id,
         }),
-        ("miniprogrampage", _) => WxMessage::MiniProgramPage(MiniProgramPageMessage {
+        Kind::MiniProgramPage => WxMessage::MiniProgramPage(MiniProgramPageMessage {
             title: f.string("Title"),
             app_id: f.string("AppId"),
             page_path: f.string("PagePath"),
@@ -41,36 +38,30 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
             header,
             msg_id,
         }),
-        ("event", "user_enter_tempsession") => {
-            WxMessage::UserEnterTempSession(UserEnterTempSessionEvent {
-                session_from: f.string("SessionFrom"),
-                header,
-            })
-        }
-        ("event", "subscribe_msg_popup_event") => {
-            WxMessage::SubscribePopup(SubscribeMsgPopupEvent {
-                list: list(f, "SubscribeMsgPopupEvent")
-                    .map(|i| SubscribeMsgPopupItem {
-                        template_id: i.string("TemplateId"),
-                        subscribe_status_string: i.string("SubscribeStatusString"),
-                        popup_scene: i.int("PopupScene").and_then(|n| u32::try_from(n).ok()),
-                    })
-                    .collect(),
-                header,
-            })
-        }
-        ("event", "subscribe_msg_change_event") => {
-            WxMessage::SubscribeChange(SubscribeMsgChangeEvent {
-                list: list(f, "SubscribeMsgChangeEvent")
-                    .map(|i| SubscribeMsgChangeItem {
-                        template_id: i.string("TemplateId"),
-                        subscribe_status_string: i.string("SubscribeStatusString"),
-                    })
-                    .collect(),
-                header,
-            })
-        }
-        ("event", "subscribe_msg_sent_event") => WxMessage::SubscribeSent(SubscribeMsgSentEvent {
+        Kind::UserEnterTempSession => WxMessage::UserEnterTempSession(UserEnterTempSessionEvent {
+            session_from: f.string("SessionFrom"),
+            header,
+        }),
+        Kind::SubscribePopup => WxMessage::SubscribePopup(SubscribeMsgPopupEvent {
+            list: list(f, "SubscribeMsgPopupEvent")
+                .map(|i| SubscribeMsgPopupItem {
+                    template_id: i.string("TemplateId"),
+                    subscribe_status_string: i.string("SubscribeStatusString"),
+                    popup_scene: i.int("PopupScene").and_then(|n| u32::try_from(n).ok()),
+                })
+                .collect(),
+            header,
+        }),
+        Kind::SubscribeChange => WxMessage::SubscribeChange(SubscribeMsgChangeEvent {
+            list: list(f, "SubscribeMsgChangeEvent")
+                .map(|i| SubscribeMsgChangeItem {
+                    template_id: i.string("TemplateId"),
+                    subscribe_status_string: i.string("SubscribeStatusString"),
+                })
+                .collect(),
+            header,
+        }),
+        Kind::SubscribeSent => WxMessage::SubscribeSent(SubscribeMsgSentEvent {
             list: list(f, "SubscribeMsgSentEvent")
                 .map(|i| SubscribeMsgSentItem {
                     template_id: i.string("TemplateId"),
@@ -84,7 +75,7 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
                 .collect(),
             header,
         }),
-        ("event", "wxa_media_check") => WxMessage::MediaCheck(MediaCheckEvent {
+        Kind::MediaCheck => WxMessage::MediaCheck(MediaCheckEvent {
             appid: f.string("appid"),
             trace_id: f.string("trace_id"),
             version: f.int("version"),
@@ -106,11 +97,11 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
             errmsg: f.opt_string("errmsg"),
             header,
         }),
-        ("event", "debug_demo") => WxMessage::DebugDemo(DebugDemoEvent {
+        Kind::DebugDemo => WxMessage::DebugDemo(DebugDemoEvent {
             debug_str: f.string("debug_str"),
             header,
         }),
-        _ => {
+        Kind::Unknown => {
             // The routing fields live in the message itself; a `MsgId` that is not a number
             // stays among the raw fields.
             let mut routing = vec![
@@ -132,6 +123,52 @@ pub(super) fn message(f: &Fields) -> Result<WxMessage, ParseError> {
             })
         }
     })
+}
+
+/// The typed messages and events, chosen by `MsgType` and `Event`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Image,
+    MiniProgramPage,
+    UserEnterTempSession,
+    SubscribePopup,
+    SubscribeChange,
+    SubscribeSent,
+    MediaCheck,
+    DebugDemo,
+    Unknown,
+}
+
+/// `MsgType` values of the typed messages.
+const MESSAGES: [(&str, Kind); 3] = [
+    ("text", Kind::Text),
+    ("image", Kind::Image),
+    ("miniprogrampage", Kind::MiniProgramPage),
+];
+
+/// `Event` values of the typed events.
+const EVENTS: [(&str, Kind); 6] = [
+    ("user_enter_tempsession", Kind::UserEnterTempSession),
+    ("subscribe_msg_popup_event", Kind::SubscribePopup),
+    ("subscribe_msg_change_event", Kind::SubscribeChange),
+    ("subscribe_msg_sent_event", Kind::SubscribeSent),
+    ("wxa_media_check", Kind::MediaCheck),
+    ("debug_demo", Kind::DebugDemo),
+];
+
+/// The kind of a push, by the case rule both platforms share ([`same_name`]).
+fn kind(msg_type: &str, event: Option<&str>) -> Kind {
+    let find = |table: &[(&str, Kind)], name: &str| {
+        table
+            .iter()
+            .find(|(known, _)| same_name(name, known))
+            .map_or(Kind::Unknown, |&(_, kind)| kind)
+    };
+    match event {
+        Some(event) if same_name(msg_type, "event") => find(&EVENTS, event),
+        _ => find(&MESSAGES, msg_type),
+    }
 }
 
 /// The `List` entries of a subscribe event: inside the XML wrapper element, or top-level in
