@@ -2,7 +2,6 @@
 //! client only ever holds an opaque session id.
 //!
 //! ```no_run
-//! use std::sync::Arc;
 //! use weixin_core::{AppConfig, Weixin};
 //! use weixin_wxopen::session::SessionContainer;
 //!
@@ -34,12 +33,9 @@ pub use decrypted::{DataWatermark, PhoneNumber, UserInfo};
 pub use error::SessionError;
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use weixin_core::cache::{Cache, CacheKey};
-use weixin_core::clock::Clock;
 use weixin_core::{AppClient, Secret};
 use weixin_crypto::{
     SessionKey, WatermarkCheck, decrypt_open_data_checked, verify_raw_data_signature,
@@ -83,19 +79,17 @@ struct StoredSession {
 /// Logs users in and keeps their sessions in the shared cache. Cloning is cheap.
 #[derive(Clone)]
 pub struct SessionContainer {
+    /// The cache, key prefix and clock are the app's (the registry's).
     app: AppClient,
-    cache: Arc<dyn Cache>,
-    keys: CacheKey,
     expiry: Duration,
-    clock: Arc<dyn Clock>,
 }
 
 impl fmt::Debug for SessionContainer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionContainer")
             .field("appid", &self.app.appid())
-            .field("cache", &self.cache.backend_name())
-            .field("key_prefix", &self.keys.prefix())
+            .field("cache", &self.app.cache().backend_name())
+            .field("key_prefix", &self.app.keys().prefix())
             .field("expiry", &self.expiry)
             .finish_non_exhaustive()
     }
@@ -107,9 +101,6 @@ impl SessionContainer {
     /// [`MiniProgram::sessions`](crate::MiniProgram::sessions).
     pub fn new(app: AppClient) -> Self {
         Self {
-            cache: Arc::clone(app.cache()),
-            keys: app.keys().clone(),
-            clock: Arc::clone(app.clock()),
             app,
             expiry: DEFAULT_SESSION_EXPIRY,
         }
@@ -123,7 +114,9 @@ impl SessionContainer {
     }
 
     fn key(&self, id: &str) -> String {
-        self.keys.build(SESSION_KEY_KIND, self.app.appid(), &[id])
+        self.app
+            .keys()
+            .build(SESSION_KEY_KIND, self.app.appid(), &[id])
     }
 
     fn expiry_ms(&self) -> u64 {
@@ -131,7 +124,7 @@ impl SessionContainer {
     }
 
     fn public(&self, id: &str, stored: &StoredSession) -> Session {
-        let now = self.clock.now_ms();
+        let now = self.app.clock().now_ms();
         Session {
             id: id.to_owned(),
             openid: stored.openid.clone(),
@@ -142,7 +135,8 @@ impl SessionContainer {
 
     async fn write(&self, id: &str, stored: &StoredSession) -> Result<Vec<u8>, SessionError> {
         let bytes = encode(stored)?;
-        self.cache
+        self.app
+            .cache()
             .set(&self.key(id), &bytes, Some(self.expiry))
             .await?;
         Ok(bytes)
@@ -164,7 +158,7 @@ impl SessionContainer {
             openid: answer.openid,
             unionid: answer.unionid.filter(|u| !u.is_empty()),
             session_key: answer.session_key,
-            expires_at_ms: self.clock.now_ms().saturating_add(self.expiry_ms()),
+            expires_at_ms: self.app.clock().now_ms().saturating_add(self.expiry_ms()),
         };
         self.write(&id, &stored).await?;
         tracing::debug!(appid = %self.app.appid(), openid = %stored.openid, "mini-program login");
@@ -176,21 +170,23 @@ impl SessionContainer {
         id::validate(id)?;
         let key = self.key(id);
         let bytes = self
-            .cache
+            .app
+            .cache()
             .get(&key)
             .await?
             .ok_or(SessionError::SessionNotFound)?;
         let mut stored: StoredSession = serde_json::from_slice(&bytes)
             .map_err(|e| SessionError::Decode(format!("stored session: {e}")))?;
-        let now = self.clock.now_ms();
+        let now = self.app.clock().now_ms();
         if stored.expires_at_ms <= now {
-            self.cache.compare_and_delete(&key, &bytes).await?;
+            self.app.cache().compare_and_delete(&key, &bytes).await?;
             return Err(SessionError::SessionNotFound);
         }
         stored.expires_at_ms = now.saturating_add(self.expiry_ms());
         let new = encode(&stored)?;
         // Only if nobody changed it meanwhile (a concurrent key reset wins).
-        self.cache
+        self.app
+            .cache()
             .compare_and_swap(&key, Some(&bytes), &new, Some(self.expiry))
             .await?;
         Ok(stored)
@@ -208,7 +204,7 @@ impl SessionContainer {
     /// Removes a session (logout); returns whether it existed.
     pub async fn remove(&self, id: &str) -> Result<bool, SessionError> {
         id::validate(id)?;
-        Ok(self.cache.delete(&self.key(id)).await?)
+        Ok(self.app.cache().delete(&self.key(id)).await?)
     }
 
     async fn session_key(&self, id: &str) -> Result<(StoredSession, SessionKey), SessionError> {
