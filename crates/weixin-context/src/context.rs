@@ -1,8 +1,11 @@
 //! The per-user message context: recent requests and responses plus the app's own data.
 
-use std::collections::VecDeque;
+use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+
+use crate::lazy::LazyValue;
+use crate::records::Records;
 
 /// The default number of requests (and, separately, responses) a context keeps.
 pub const DEFAULT_MAX_RECORDS: usize = 20;
@@ -14,8 +17,9 @@ pub const DEFAULT_MAX_RECORDS: usize = 20;
 /// given. Requests and responses are kept separately, each bounded by
 /// [`max_records`](MessageContext::max_records): pushing more drops the oldest first.
 ///
-/// Stored compactly: the appid and openid are part of the cache key and are not repeated in
-/// the stored value; empty record lists are omitted.
+/// Records and storage stay in their stored form until read (see [`Records`]), so a push
+/// that appends one request and one response costs the same whatever the history's length.
+/// The appid and openid are part of the cache key and are not repeated in the stored value.
 ///
 /// ```
 /// use weixin_context::MessageContext;
@@ -26,32 +30,31 @@ pub const DEFAULT_MAX_RECORDS: usize = 20;
 /// assert_eq!(ctx.requests().iter().collect::<Vec<_>>(), ["b", "c"]);
 /// assert_eq!(ctx.last_request().map(String::as_str), Some("c"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(
-    serialize = "Req: Serialize, Resp: Serialize, S: Serialize",
-    deserialize = "Req: Deserialize<'de>, Resp: Deserialize<'de>, S: Deserialize<'de> + Default"
-))]
 pub struct MessageContext<Req, Resp, S = serde_json::Value> {
-    #[serde(skip)]
     appid: String,
-    #[serde(skip)]
     openid: String,
-    #[serde(rename = "c")]
     created_at_ms: u64,
-    #[serde(rename = "a")]
     last_active_ms: u64,
-    #[serde(rename = "q", default, skip_serializing_if = "VecDeque::is_empty")]
-    requests: VecDeque<Req>,
-    #[serde(rename = "r", default, skip_serializing_if = "VecDeque::is_empty")]
-    responses: VecDeque<Resp>,
-    #[serde(rename = "s", default)]
-    storage: S,
-    #[serde(skip, default = "default_max_records")]
+    requests: Records<Req>,
+    responses: Records<Resp>,
+    storage: Storage<S>,
     max_records: usize,
 }
 
-fn default_max_records() -> usize {
-    DEFAULT_MAX_RECORDS
+/// The app's per-user data and whether the app touched it.
+struct Storage<S> {
+    value: LazyValue<S>,
+    /// Whether the app asked for mutable access (or replaced it) since the load.
+    changed: bool,
+}
+
+impl<S: Clone> Clone for Storage<S> {
+    fn clone(&self) -> Self {
+        Self {
+            value: self.value.clone(),
+            changed: self.changed,
+        }
+    }
 }
 
 impl<Req, Resp, S: Default> MessageContext<Req, Resp, S> {
@@ -68,15 +71,41 @@ impl<Req, Resp, S: Default> MessageContext<Req, Resp, S> {
             openid: openid.into(),
             created_at_ms: now_ms,
             last_active_ms: now_ms,
-            requests: VecDeque::new(),
-            responses: VecDeque::new(),
-            storage: S::default(),
+            requests: Records::new(),
+            responses: Records::new(),
+            storage: Storage {
+                value: LazyValue::new(S::default()),
+                changed: false,
+            },
             max_records,
         }
     }
 }
 
 impl<Req, Resp, S> MessageContext<Req, Resp, S> {
+    /// Assembles a loaded context (the codec does this).
+    pub(crate) fn from_stored(
+        created_at_ms: u64,
+        last_active_ms: u64,
+        storage: LazyValue<S>,
+        requests: Records<Req>,
+        responses: Records<Resp>,
+    ) -> Self {
+        Self {
+            appid: String::new(),
+            openid: String::new(),
+            created_at_ms,
+            last_active_ms,
+            requests,
+            responses,
+            storage: Storage {
+                value: storage,
+                changed: false,
+            },
+            max_records: DEFAULT_MAX_RECORDS,
+        }
+    }
+
     /// The app this context belongs to (the key it was loaded under).
     pub fn appid(&self) -> &str {
         &self.appid
@@ -104,35 +133,23 @@ impl<Req, Resp, S> MessageContext<Req, Resp, S> {
     }
 
     /// The recorded requests, oldest first.
-    pub fn requests(&self) -> &VecDeque<Req> {
+    pub fn requests(&self) -> &Records<Req> {
         &self.requests
     }
 
     /// The recorded responses, oldest first.
-    pub fn responses(&self) -> &VecDeque<Resp> {
+    pub fn responses(&self) -> &Records<Resp> {
         &self.responses
-    }
-
-    /// The newest request, if any.
-    pub fn last_request(&self) -> Option<&Req> {
-        self.requests.back()
-    }
-
-    /// The newest response, if any.
-    pub fn last_response(&self) -> Option<&Resp> {
-        self.responses.back()
     }
 
     /// Appends a request, dropping the oldest ones beyond [`max_records`](Self::max_records).
     pub fn push_request(&mut self, request: Req) {
-        self.requests.push_back(request);
-        trim(&mut self.requests, self.max_records);
+        self.requests.push(request, self.max_records);
     }
 
     /// Appends a response, dropping the oldest ones beyond [`max_records`](Self::max_records).
     pub fn push_response(&mut self, response: Resp) {
-        self.responses.push_back(response);
-        trim(&mut self.responses, self.max_records);
+        self.responses.push(response, self.max_records);
     }
 
     /// Removes every recorded request and response (the storage is kept).
@@ -141,20 +158,27 @@ impl<Req, Resp, S> MessageContext<Req, Resp, S> {
         self.responses.clear();
     }
 
-    /// The app's per-user data.
-    pub fn storage(&self) -> &S {
-        &self.storage
+    /// Whether [`storage_mut`](Self::storage_mut) or [`set_storage`](Self::set_storage) was
+    /// called on this context since it was loaded or created.
+    pub fn storage_changed(&self) -> bool {
+        self.storage.changed
     }
 
-    /// The app's per-user data, for changing it inside
-    /// [`ContextStore::update`](crate::ContextStore::update).
-    pub fn storage_mut(&mut self) -> &mut S {
-        &mut self.storage
+    /// Replaces the app's per-user data.
+    pub fn set_storage(&mut self, storage: S) {
+        self.storage.value = LazyValue::new(storage);
+        self.storage.changed = true;
     }
 
-    /// Replaces the app's per-user data, returning the old value.
-    pub fn set_storage(&mut self, storage: S) -> S {
-        std::mem::replace(&mut self.storage, storage)
+    /// The stored pieces, for encoding.
+    pub(crate) fn stored_parts(&self) -> (u64, u64, &LazyValue<S>, &Records<Req>, &Records<Resp>) {
+        (
+            self.created_at_ms,
+            self.last_active_ms,
+            &self.storage.value,
+            &self.requests,
+            &self.responses,
+        )
     }
 
     /// Fills in what is not stored in the value (it lives in the key or the configuration).
@@ -172,15 +196,85 @@ impl<Req, Resp, S> MessageContext<Req, Resp, S> {
 
     /// Applies the bound to both lists.
     pub(crate) fn trim(&mut self) {
-        trim(&mut self.requests, self.max_records);
-        trim(&mut self.responses, self.max_records);
+        self.requests.trim(self.max_records);
+        self.responses.trim(self.max_records);
     }
 }
 
-fn trim<T>(records: &mut VecDeque<T>, max: usize) {
-    if records.len() > max {
-        let excess = records.len() - max;
-        records.drain(..excess);
+impl<Req: DeserializeOwned, Resp: DeserializeOwned, S> MessageContext<Req, Resp, S> {
+    /// The newest request, if any (decoding only it).
+    pub fn last_request(&self) -> Option<&Req> {
+        self.requests.last()
+    }
+
+    /// The newest response, if any.
+    pub fn last_response(&self) -> Option<&Resp> {
+        self.responses.last()
+    }
+}
+
+impl<Req, Resp, S: DeserializeOwned + Default> MessageContext<Req, Resp, S> {
+    /// The app's per-user data (its default when none was stored, or when the stored one no
+    /// longer decodes as `S`).
+    pub fn storage(&self) -> &S {
+        self.storage.value.get()
+    }
+
+    /// The app's per-user data, for changing it inside
+    /// [`ContextStore::update`](crate::ContextStore::update). Marks it
+    /// [changed](Self::storage_changed).
+    pub fn storage_mut(&mut self) -> &mut S {
+        self.storage.changed = true;
+        self.storage.value.get_mut()
+    }
+}
+
+impl<Req: Clone, Resp: Clone, S: Clone> Clone for MessageContext<Req, Resp, S> {
+    fn clone(&self) -> Self {
+        Self {
+            appid: self.appid.clone(),
+            openid: self.openid.clone(),
+            created_at_ms: self.created_at_ms,
+            last_active_ms: self.last_active_ms,
+            requests: self.requests.clone(),
+            responses: self.responses.clone(),
+            storage: self.storage.clone(),
+            max_records: self.max_records,
+        }
+    }
+}
+
+impl<Req: fmt::Debug, Resp: fmt::Debug, S: fmt::Debug> fmt::Debug for MessageContext<Req, Resp, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageContext")
+            .field("appid", &self.appid)
+            .field("openid", &self.openid)
+            .field("created_at_ms", &self.created_at_ms)
+            .field("last_active_ms", &self.last_active_ms)
+            .field("requests", &self.requests)
+            .field("responses", &self.responses)
+            .field("storage", &self.storage.value)
+            .field("max_records", &self.max_records)
+            .finish()
+    }
+}
+
+/// Equal when the ids, times, bound, decoded records and decoded storage are.
+impl<Req, Resp, S> PartialEq for MessageContext<Req, Resp, S>
+where
+    Req: DeserializeOwned + PartialEq,
+    Resp: DeserializeOwned + PartialEq,
+    S: DeserializeOwned + Default + PartialEq,
+{
+    fn eq(&self, other: &Self) -> bool {
+        self.appid == other.appid
+            && self.openid == other.openid
+            && self.created_at_ms == other.created_at_ms
+            && self.last_active_ms == other.last_active_ms
+            && self.max_records == other.max_records
+            && self.requests == other.requests
+            && self.responses == other.responses
+            && self.storage() == other.storage()
     }
 }
 
@@ -214,18 +308,17 @@ mod tests {
     }
 
     #[test]
-    fn stored_form_is_compact_and_round_trips() {
-        let mut ctx = Ctx::new("wx_app", "openid_1", 1_000, 5);
-        let empty = serde_json::to_string(&ctx).unwrap();
-        assert_eq!(empty, r#"{"c":1000,"a":1000,"s":null}"#);
-        ctx.push_request(1);
-        ctx.push_response("ok".into());
-        *ctx.storage_mut() = serde_json::json!({"n": 1});
-        let bytes = serde_json::to_vec(&ctx).unwrap();
-        let mut back: Ctx = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(back.appid(), "", "ids are not stored in the value");
-        back.attach("wx_app", "openid_1", 5);
-        assert_eq!(back, ctx);
+    fn storage_changes_are_tracked() {
+        let mut ctx = Ctx::new("wx", "u", 0, 1);
+        assert!(!ctx.storage_changed());
+        assert_eq!(ctx.storage(), &serde_json::Value::Null);
+        assert!(!ctx.storage_changed(), "reading is not changing");
+        ctx.storage_mut()["n"] = 1.into();
+        assert!(ctx.storage_changed());
+        let mut other = Ctx::new("wx", "u", 0, 1);
+        other.set_storage(serde_json::json!({"n": 1}));
+        assert!(other.storage_changed());
+        assert_eq!(ctx, other);
     }
 
     #[test]
@@ -234,7 +327,7 @@ mod tests {
         (0..10).for_each(|i| ctx.push_request(i));
         ctx.attach("wx", "u", 4);
         assert_eq!(ctx.requests().len(), 4);
-        assert_eq!(ctx.requests().front(), Some(&6));
+        assert_eq!(ctx.requests().first(), Some(&6));
     }
 
     #[test]

@@ -104,6 +104,8 @@ mod context;
 mod dedup;
 mod error;
 mod expiry;
+mod lazy;
+mod records;
 mod store;
 
 pub use builder::{ContextStoreBuilder, DEFAULT_MAX_ATTEMPTS};
@@ -114,5 +116,6 @@ pub use dedup::{
 };
 pub use error::Error;
 pub use expiry::{DEFAULT_EXPIRY, DEFAULT_RETENTION};
+pub use records::{Iter, Records};
 pub use store::{CONTEXT_KEY_KIND, ContextStore, ContextVersion};
 pub use weixin_core::clock::{Clock, ManualClock, SystemClock};

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use weixin_core::cache::{Cache, CacheKey};
@@ -75,14 +76,14 @@ impl<Req, Resp, S> fmt::Debug for ContextStore<Req, Resp, S> {
 /// It also carries the expired context the read found, if any, so that the save which
 /// replaces it hands it to the expiry handler.
 pub struct ContextVersion<Req, Resp, S = serde_json::Value> {
-    bytes: Option<Vec<u8>>,
+    bytes: Option<Bytes>,
     expired: Option<MessageContext<Req, Resp, S>>,
 }
 
 impl<Req, Resp, S> fmt::Debug for ContextVersion<Req, Resp, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContextVersion")
-            .field("stored_len", &self.bytes.as_ref().map(Vec::len))
+            .field("stored_len", &self.bytes.as_ref().map(Bytes::len))
             .field("replaces_expired", &self.expired.is_some())
             .finish()
     }
@@ -169,9 +170,9 @@ where
         let key = self.cache_key(appid, openid);
         let mut backoff = Backoff::new(BACKOFF_FIRST, BACKOFF_CAP);
         for _ in 0..self.max_attempts {
-            let current = self.cache.get(&key).await?;
+            let current = self.cache.get(&key).await?.map(Bytes::from);
             let now = self.clock.now_ms();
-            let expired = match self.decode(&key, appid, openid, current.as_deref(), now) {
+            let expired = match self.decode(&key, appid, openid, current.as_ref(), now) {
                 Loaded::Absent | Loaded::Undecodable => return Ok(self.fresh(appid, openid, now)),
                 Loaded::Live(ctx) => return Ok(ctx),
                 Loaded::Expired(ctx) => ctx,
@@ -207,9 +208,9 @@ where
         openid: &str,
     ) -> Result<(MessageContext<Req, Resp, S>, ContextVersion<Req, Resp, S>), Error> {
         let key = self.cache_key(appid, openid);
-        let bytes = self.cache.get(&key).await?;
+        let bytes = self.cache.get(&key).await?.map(Bytes::from);
         let now = self.clock.now_ms();
-        let (ctx, expired) = match self.decode(&key, appid, openid, bytes.as_deref(), now) {
+        let (ctx, expired) = match self.decode(&key, appid, openid, bytes.as_ref(), now) {
             Loaded::Absent | Loaded::Undecodable => (self.fresh(appid, openid, now), None),
             Loaded::Live(ctx) => (ctx, None),
             Loaded::Expired(old) => (self.fresh(appid, openid, now), Some(old)),
@@ -292,10 +293,9 @@ where
         let ttl = self.policy.ttl();
         let mut backoff = Backoff::new(BACKOFF_FIRST, BACKOFF_CAP);
         for _ in 0..self.max_attempts {
-            let current = self.cache.get(&key).await?;
+            let current = self.cache.get(&key).await?.map(Bytes::from);
             let now = self.clock.now_ms();
-            let (mut ctx, expired) = match self.decode(&key, appid, openid, current.as_deref(), now)
-            {
+            let (mut ctx, expired) = match self.decode(&key, appid, openid, current.as_ref(), now) {
                 Loaded::Absent | Loaded::Undecodable => (self.fresh(appid, openid, now), None),
                 Loaded::Live(ctx) => (ctx, None),
                 Loaded::Expired(old) => (self.fresh(appid, openid, now), Some(old)),
@@ -379,13 +379,13 @@ where
         key: &str,
         appid: &str,
         openid: &str,
-        bytes: Option<&[u8]>,
+        bytes: Option<&Bytes>,
         now: u64,
     ) -> Loaded<Req, Resp, S> {
         let Some(bytes) = bytes else {
             return Loaded::Absent;
         };
-        match codec::decode::<MessageContext<Req, Resp, S>>(bytes) {
+        match codec::decode::<Req, Resp, S>(bytes) {
             Ok(mut ctx) => {
                 ctx.attach(appid, openid, self.max_records);
                 if self.policy.is_expired(ctx.last_active_ms(), now) {

@@ -41,15 +41,21 @@ pub fn openid(user: u64) -> String {
     format!("oBench-user-{user:010}")
 }
 
-/// The plaintext XML of text push number `n` (its `MsgId` is `n`), sent at `create_time`.
+/// The plaintext XML of text push number `n` (its `MsgId` is `n`), sent at `create_time`
+/// by user `n % USERS`.
 pub fn text_xml(n: u64, create_time: u64) -> String {
+    text_xml_from(n, n % USERS, create_time)
+}
+
+/// The plaintext XML of text push number `n` from user number `user`.
+pub fn text_xml_from(n: u64, user: u64, create_time: u64) -> String {
     let text = TEXTS[(n % TEXTS.len() as u64) as usize];
     format!(
         "<xml><ToUserName><![CDATA[{ORIGINAL_ID}]]></ToUserName>\
          <FromUserName><![CDATA[{}]]></FromUserName><CreateTime>{create_time}</CreateTime>\
          <MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>\
          <MsgId>{}</MsgId></xml>",
-        openid(n % USERS),
+        openid(user),
         24_000_000_000_000_000 + n
     )
 }
@@ -97,10 +103,15 @@ impl Push {
 
     /// Text push number `n` (see [`text_xml`]), encrypted, sent at `timestamp`.
     pub fn text(crypt: &MsgCrypt, n: u64, timestamp: u64) -> Result<Self, String> {
+        Self::text_from(crypt, n, n % USERS, timestamp)
+    }
+
+    /// Text push number `n` from user number `user`, encrypted, sent at `timestamp`.
+    pub fn text_from(crypt: &MsgCrypt, n: u64, user: u64, timestamp: u64) -> Result<Self, String> {
         Self::encrypt(
             crypt,
-            &text_xml(n, timestamp),
-            &openid(n % USERS),
+            &text_xml_from(n, user, timestamp),
+            &openid(user),
             timestamp,
         )
     }

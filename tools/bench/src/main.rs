@@ -15,8 +15,9 @@ Usage: weixin-bench <COMMAND> [--key value ...]
 Commands (each prints `BENCH <name> key=value ...` result lines):
   steps         --iterations N --rounds R [--loop-iterations M] [--pool FILE]
                 wechatpy-equivalent steps, crypto alone, parse alone (on the pool's first push)
-  pipeline      --iterations N --rounds R [--no-dedup] [--no-context]
-                the whole push pipeline in process, one core
+  pipeline      --iterations N --rounds R [--no-dedup] [--no-context] [--one-user]
+                the whole push pipeline in process, one core (distinct users, or one
+                user with 20 + 20 records)
   pool          --out FILE --count N        distinct pre-encrypted pushes, sent now
   callback-server --listen ADDR [--redis URL]
                 the SDK's push callback alone (echo handler) at POST /wxopen
@@ -68,12 +69,18 @@ fn run(command: &str, args: &Args) -> Result<(), String> {
                 dedup: !args.flag("no-dedup"),
                 context: !args.flag("no-context"),
             };
+            let users = if args.flag("one-user") {
+                pipeline_loop::Users::OneWithHistory
+            } else {
+                pipeline_loop::Users::Distinct
+            };
             let rate = pipeline_loop::run(
                 args.num("rounds", 5)?,
                 args.num("iterations", 100_000)?,
                 parts,
+                users,
             )?;
-            pipeline_loop::print(&rate, parts);
+            pipeline_loop::print(&rate, parts, users);
         }
         "pool" => {
             let out = args.required("out")?;

@@ -2,8 +2,11 @@
 //! decrypt, parse, dedup, context, dispatch, encrypted reply, with the memory cache.
 //!
 //! Every push of a round is distinct (its own `MsgId`), so dedup never short-circuits; each
-//! round starts with a fresh pipeline and cache. The pushes are encrypted before the clock
-//! starts. The runtime is single-threaded, so the rate is per core.
+//! round starts with a fresh pipeline and cache. The pushes come either each from a user of
+//! its own ([`Users::Distinct`]) or all from one user whose context already holds 20
+//! requests and 20 replies ([`Users::OneWithHistory`]; those 20 pushes run before the clock
+//! starts). The pushes are encrypted before the clock starts. The runtime is
+//! single-threaded, so the rate is per core.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -78,13 +81,33 @@ pub fn pipeline_with(cache: Arc<dyn Cache>, parts: Parts) -> Result<MpPipeline<E
         .map_err(|err| err.to_string())
 }
 
-/// `count` distinct pushes (MsgIds `0..count`) as pipeline requests, sent now.
-pub fn requests(count: u64) -> Result<Vec<PushRequest>, String> {
+/// Who sends the pushes of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Users {
+    /// Every push from a user of its own: each context starts empty.
+    Distinct,
+    /// Every push from one user whose context holds [`HISTORY`] requests and replies.
+    OneWithHistory,
+}
+
+/// The records of each kind the one user's context holds when the clock starts (the
+/// default bound of a context).
+pub const HISTORY: u64 = 20;
+
+/// The user every push of [`Users::OneWithHistory`] comes from.
+const THE_USER: u64 = 7;
+
+/// `count` distinct pushes (MsgIds `first..first + count`) as pipeline requests, sent now.
+pub fn requests(first: u64, count: u64, users: Users) -> Result<Vec<PushRequest>, String> {
     let crypt = fixture::crypt()?;
     let now = fixture::now_secs();
-    (0..count)
+    (first..first + count)
         .map(|n| {
-            let push = Push::text(&crypt, n, now)?;
+            let user = match users {
+                Users::Distinct => n,
+                Users::OneWithHistory => THE_USER,
+            };
+            let push = Push::text_from(&crypt, n, user, now)?;
             Ok(PushRequest::post(Query::parse(&push.query()), push.body))
         })
         .collect()
@@ -92,27 +115,28 @@ pub fn requests(count: u64) -> Result<Vec<PushRequest>, String> {
 
 /// Runs `rounds` rounds of `iterations` distinct pushes through a pipeline with `parts`;
 /// every reply must be a 200 with an encrypted body.
-pub fn run(rounds: usize, iterations: u64, parts: Parts) -> Result<Rate, String> {
+pub fn run(rounds: usize, iterations: u64, parts: Parts, users: Users) -> Result<Rate, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start a tokio runtime: {err}"))?;
-    let requests = requests(iterations)?;
+    let warm_up = match users {
+        Users::Distinct => Vec::new(),
+        Users::OneWithHistory => requests(iterations, HISTORY, users)?,
+    };
+    let requests = requests(0, iterations, users)?;
     runtime.block_on(async {
         let mut elapsed: Vec<Duration> = Vec::with_capacity(rounds);
         for _ in 0..rounds {
             let pipeline = pipeline_with(Arc::new(MemoryCache::new()), parts)?;
+            for request in warm_up.clone() {
+                check(&pipeline.handle(request).await)?;
+            }
             let batch = requests.clone();
             let start = Instant::now();
             for request in batch {
                 let response = pipeline.handle(request).await;
-                if response.status() != 200 || !response.body().contains("<Encrypt>") {
-                    return Err(format!(
-                        "the pipeline answered {} `{}`",
-                        response.status(),
-                        response.body()
-                    ));
-                }
+                check(&response)?;
                 black_box(response);
             }
             elapsed.push(start.elapsed());
@@ -121,13 +145,27 @@ pub fn run(rounds: usize, iterations: u64, parts: Parts) -> Result<Rate, String>
     })
 }
 
-/// Prints the result line, `pipeline` (or `pipeline_<parts>` when stages are off).
-pub fn print(rate: &Rate, parts: Parts) {
-    let name = match (parts.dedup, parts.context) {
-        (true, true) => "pipeline",
-        (false, true) => "pipeline_no_dedup",
-        (true, false) => "pipeline_no_context",
-        (false, false) => "pipeline_no_dedup_no_context",
+/// Every push must be answered 200 with an encrypted reply; anything else is an error naming it.
+pub fn check(response: &weixin_push::PushResponse) -> Result<(), String> {
+    if response.status() != 200 || !response.body().contains("<Encrypt>") {
+        return Err(format!(
+            "the pipeline answered {} `{}`",
+            response.status(),
+            response.body()
+        ));
+    }
+    Ok(())
+}
+
+/// Prints the result line, `pipeline` (or `pipeline_<parts>` when stages are off, and
+/// `_one_user` for [`Users::OneWithHistory`]).
+pub fn print(rate: &Rate, parts: Parts, users: Users) {
+    let name = match (parts.dedup, parts.context, users) {
+        (true, true, Users::Distinct) => "pipeline",
+        (true, true, Users::OneWithHistory) => "pipeline_one_user",
+        (false, true, _) => "pipeline_no_dedup",
+        (true, false, _) => "pipeline_no_context",
+        (false, false, _) => "pipeline_no_dedup_no_context",
     };
     Line::new(name)
         .field("per_sec", format!("{:.0}", rate.best))
@@ -144,19 +182,20 @@ mod tests {
 
     #[test]
     fn a_short_run_goes_through_the_whole_pipeline() {
-        let rate = run(1, 5, Parts::ALL).unwrap();
+        let rate = run(1, 5, Parts::ALL, Users::Distinct).unwrap();
         assert!(rate.best > 0.0);
         let bare = Parts {
             dedup: false,
             context: false,
         };
-        assert!(run(1, 5, bare).unwrap().best > 0.0);
+        assert!(run(1, 5, bare, Users::Distinct).unwrap().best > 0.0);
+        assert!(run(1, 5, Parts::ALL, Users::OneWithHistory).unwrap().best > 0.0);
     }
 
     #[tokio::test]
     async fn distinct_pushes_are_each_handled_and_a_retry_gets_the_stored_reply() {
         let pipeline = pipeline(Arc::new(MemoryCache::new())).unwrap();
-        let requests = requests(2).unwrap();
+        let requests = requests(0, 2, Users::Distinct).unwrap();
         let first = pipeline.handle(requests[0].clone()).await;
         assert_eq!(first.status(), 200, "{}", first.body());
         assert!(first.body().contains("<Encrypt>"));

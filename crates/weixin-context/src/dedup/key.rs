@@ -89,28 +89,24 @@ impl DedupKey {
         }
     }
 
-    /// The parts after the appid in the cache key: `msg:{id}` or
-    /// `evt:{from_user}:{create_time}:{event}`.
-    pub(crate) fn key_parts(&self) -> Vec<String> {
+    /// Appends the parts after the appid in the cache key: `:msg:{id}` or
+    /// `:evt:{from_user}:{create_time}:{event}`.
+    pub(crate) fn write_parts(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match &self.kind {
-            Kind::Message(id) => vec!["msg".to_owned(), id.to_string()],
+            Kind::Message(id) => write!(out, ":msg:{id}"),
             Kind::Event {
                 from_user,
                 create_time,
                 event,
-            } => vec![
-                "evt".to_owned(),
-                from_user.clone(),
-                create_time.to_string(),
-                event.clone(),
-            ],
+            } => write!(out, ":evt:{from_user}:{create_time}:{event}"),
         }
     }
 }
 
 impl fmt::Display for DedupKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.appid, self.key_parts().join(":"))
+        f.write_str(&self.appid)?;
+        self.write_parts(f)
     }
 }
 

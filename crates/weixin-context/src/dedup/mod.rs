@@ -188,9 +188,10 @@ impl Deduplicator {
 
     /// The cache key of a push.
     pub fn cache_key(&self, key: &DedupKey) -> String {
-        let parts = key.key_parts();
-        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        self.keys.build(DEDUP_KEY_KIND, key.appid(), &parts)
+        let mut out = self.keys.build(DEDUP_KEY_KIND, key.appid(), &[]);
+        // Writing into a String cannot fail.
+        let _ = key.write_parts(&mut out);
+        out
     }
 
     /// Claims a push: exactly one caller across all servers sharing the cache gets

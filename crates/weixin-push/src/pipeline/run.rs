@@ -198,7 +198,6 @@ async fn run_handler<M: PushMessage, H: PushHandler<M>>(
             None,
         ),
     };
-    let storage_before = inner.contexts.as_ref().map(|_| context.storage().clone());
     context.push_request(message.clone());
     let cx = HandlerContext::new(
         Arc::clone(&inner.appid),
@@ -229,10 +228,7 @@ async fn run_handler<M: PushMessage, H: PushHandler<M>>(
                 tokio::spawn(async move {
                     let (result, cx, message) = future.await;
                     match result {
-                        Ok(reply) => {
-                            save_context(&inner, &message, &reply, cx, version, storage_before)
-                                .await
-                        }
+                        Ok(reply) => save_context(&inner, &message, &reply, cx, version).await,
                         Err(error) => log_handler_error(&inner, &message, &*error),
                     }
                 });
@@ -249,7 +245,7 @@ async fn run_handler<M: PushMessage, H: PushHandler<M>>(
             return PushResponse::error(StatusCode::INTERNAL_SERVER_ERROR, "handler error");
         }
     };
-    save_context(inner, &message, &reply, cx, version, storage_before).await;
+    save_context(inner, &message, &reply, cx, version).await;
     render(inner, &message, &reply, opened, inner.clock.now_ms() / 1000)
 }
 
@@ -279,12 +275,11 @@ async fn save_context<M: PushMessage, H: PushHandler<M>>(
     reply: &H::Reply,
     cx: HandlerContext<M, H::Reply>,
     version: Option<weixin_context::ContextVersion<M, H::Reply>>,
-    storage_before: Option<serde_json::Value>,
 ) {
-    let (Some(store), Some(before)) = (&inner.contexts, storage_before) else {
+    let Some(store) = &inner.contexts else {
         return;
     };
-    let storage = (cx.storage() != &before).then(|| cx.storage().clone());
+    let storage = cx.context().storage_changed().then(|| cx.storage().clone());
     let openid = message.meta().from_user;
     let reapply = |stored: &mut MessageContext<M, H::Reply>| {
         stored.push_request(message.clone());
