@@ -98,7 +98,7 @@ impl<S: DeserializeOwned + Default> LazyValue<S> {
         // `get` just filled the cell.
         self.value
             .get_mut()
-            .map_or_else(|| unreachable!(), |value| value)
+            .unwrap_or_else(|| unreachable!("filled just above"))
     }
 }
 
