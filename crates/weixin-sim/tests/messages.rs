@@ -252,6 +252,14 @@ async fn scheme_url_link_short_link() {
         )
         .await;
     assert_eq!(errcode(&too_long), 85401);
+    let no_expiry = c
+        .api(
+            "/wxa/generatescheme",
+            &token,
+            &json!({"jump_wxa": {"path": "pages/index/index"}}),
+        )
+        .await;
+    assert_eq!(errcode(&no_expiry), 47001, "expire_time is required");
     let slash = c
         .api(
             "/wxa/generate_urllink",

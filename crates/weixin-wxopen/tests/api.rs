@@ -372,7 +372,7 @@ async fn media_check_async() {
 async fn links() {
     let (server, api) = api().await;
     expect_call(&server, "POST", "/wxa/generatescheme", &[],
-        Some(json!({"jump_wxa": {"path": "pages/index/index", "query": "a=1"}, "expire_type": 1, "expire_interval": 30})),
+        Some(json!({"jump_wxa": {"path": "pages/index/index", "query": "a=1"}, "is_expire": true, "expire_type": 1, "expire_interval": 30})),
         json_response(json!({"errcode": 0, "errmsg": "ok", "openlink": "weixin://dl/business/?t=8sg7zkhUnKg"}))).await;
     let target = LinkTarget::new("pages/index/index", "a=1");
     assert_eq!(
@@ -384,7 +384,7 @@ async fn links() {
     );
 
     expect_call(&server, "POST", "/wxa/generate_urllink", &[],
-        Some(json!({"path": "pages/index/index", "query": "a=1", "expire_type": 0, "expire_time": 1800000000})),
+        Some(json!({"path": "pages/index/index", "query": "a=1", "is_expire": true, "expire_type": 0, "expire_time": 1800000000})),
         json_response(json!({"errcode": 0, "errmsg": "ok", "url_link": "https://wxaurl.cn/BQZRrcFCPvg"}))).await;
     assert_eq!(
         api.links()
@@ -422,6 +422,27 @@ async fn links() {
             .await,
         85079,
     );
+}
+
+#[tokio::test]
+async fn a_link_without_expiry_asks_for_the_longest_validity() {
+    // The platform requires the fields of the expiry type (type 0 needs `expire_time`), so a
+    // request without them is refused; no expiry means 30 days.
+    let (server, api) = api().await;
+    expect_call(&server, "POST", "/wxa/generatescheme", &[],
+        Some(json!({"jump_wxa": {}, "is_expire": true, "expire_type": 1, "expire_interval": 30})),
+        json_response(json!({"errcode": 0, "errmsg": "ok", "openlink": "weixin://dl/business/?t=x"}))).await;
+    api.links()
+        .generate_scheme(&LinkTarget::default(), None)
+        .await
+        .unwrap();
+    expect_call(&server, "POST", "/wxa/generate_urllink", &[],
+        Some(json!({"is_expire": true, "expire_type": 1, "expire_interval": 30})),
+        json_response(json!({"errcode": 0, "errmsg": "ok", "url_link": "https://wxaurl.cn/x"}))).await;
+    api.links()
+        .generate_url_link(&LinkTarget::default(), None)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -28,7 +28,8 @@ fn check_path_query(path: &str, query: &str) -> Result<(), WxError> {
     Ok(())
 }
 
-/// `expire_type` 0: `expire_time` within 1 minute .. 30 days; 1: `expire_interval` 1..=30 days.
+/// `expire_type` 0 (the default): `expire_time`, required, within 1 minute .. 30 days; 1:
+/// `expire_interval` 1..=30 days. Permanent links are no longer issued.
 fn check_expiry(body: &Value, now_secs: u64) -> Result<(), WxError> {
     let bad = || WxError::new(85401, "time limit between 1min and 30days");
     match body.get("expire_type").and_then(Value::as_u64).unwrap_or(0) {
@@ -37,7 +38,10 @@ fn check_expiry(body: &Value, now_secs: u64) -> Result<(), WxError> {
             _ => Err(bad()),
         },
         _ => match body.get("expire_time").and_then(Value::as_u64) {
-            None => Ok(()),
+            None => Err(WxError::new(
+                47001,
+                "data format error hint: expire_time is required when expire_type is 0",
+            )),
             Some(t) if t >= now_secs + 60 && t <= now_secs + MAX_VALIDITY_SECS => Ok(()),
             Some(_) => Err(bad()),
         },

@@ -14,7 +14,11 @@ pub const GENERATE_URLLINK_PATH: &str = "/wxa/generate_urllink";
 /// Short Link path.
 pub const GENERATE_SHORTLINK_PATH: &str = "/wxa/genwxashortlink";
 
-/// When a scheme or link expires (at most 30 days).
+/// When a scheme or link expires (at most 30 days: WeChat no longer issues permanent ones).
+///
+/// Every request carries `is_expire: true` and the fields of its expiry type, which the platform
+/// requires (`expire_time` for type 0, `expire_interval` for type 1); no expiry given means the
+/// longest, [`Expiry::LONGEST`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expiry {
     /// At a Unix time in seconds (`expire_type` 0, `expire_time`).
@@ -23,10 +27,15 @@ pub enum Expiry {
     Days(u32),
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+impl Expiry {
+    /// The longest validity WeChat grants: 30 days.
+    pub const LONGEST: Expiry = Expiry::Days(30);
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 struct ExpiryFields {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expire_type: Option<u8>,
+    is_expire: bool,
+    expire_type: u8,
     #[serde(skip_serializing_if = "Option::is_none")]
     expire_time: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,15 +44,16 @@ struct ExpiryFields {
 
 impl From<Option<Expiry>> for ExpiryFields {
     fn from(expiry: Option<Expiry>) -> Self {
-        match expiry {
-            None => Self::default(),
-            Some(Expiry::At(t)) => Self {
-                expire_type: Some(0),
+        match expiry.unwrap_or(Expiry::LONGEST) {
+            Expiry::At(t) => Self {
+                is_expire: true,
+                expire_type: 0,
                 expire_time: Some(t),
                 expire_interval: None,
             },
-            Some(Expiry::Days(d)) => Self {
-                expire_type: Some(1),
+            Expiry::Days(d) => Self {
+                is_expire: true,
+                expire_type: 1,
                 expire_time: None,
                 expire_interval: Some(d),
             },
@@ -126,8 +136,9 @@ impl LinksApi {
         Self { api }
     }
 
-    /// `POST wxa/generatescheme`: a `weixin://dl/business/?t=…` scheme. Errors: 85079 (not
-    /// published), 40165 (bad path), 40212 (bad query), 85401 (bad expiry).
+    /// `POST wxa/generatescheme`: a `weixin://dl/business/?t=…` scheme, valid until `expiry`
+    /// (`None`: [`Expiry::LONGEST`]). Errors: 85079 (not published), 40165 (bad path), 40212
+    /// (bad query), 85401 (bad expiry).
     pub async fn generate_scheme(
         &self,
         target: &LinkTarget,
@@ -144,7 +155,8 @@ impl LinksApi {
         Ok(link.openlink)
     }
 
-    /// `POST wxa/generate_urllink`: a `https://wxaurl.cn/…` link.
+    /// `POST wxa/generate_urllink`: a `https://wxaurl.cn/…` link, valid until `expiry` (`None`:
+    /// [`Expiry::LONGEST`]).
     pub async fn generate_url_link(
         &self,
         target: &LinkTarget,
