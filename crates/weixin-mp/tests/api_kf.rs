@@ -83,10 +83,10 @@ async fn account_management() {
     kf.invite_worker("test1@test", "test_kfwx").await.unwrap();
     expect_call(
         &server,
-        "GET",
+        "POST",
         "/customservice/kfaccount/del",
-        &[("kf_account", "test1@test")],
-        None,
+        &[],
+        Some(json!({"kf_account": "test1@test"})),
         ok(),
     )
     .await;

@@ -93,7 +93,7 @@ async fn get_parses_leaves_with_empty_sub_buttons() {
             ]},
             "conditionalmenu": [{
                 "button": [{"type": "click", "name": "c", "key": "k", "sub_button": []}],
-                "matchrule": {"tag_id": "2"},
+                "matchrule": {"group_id": 2, "client_platform_type": "2"},
                 "menuid": 208379533
             }]
         })),
@@ -117,6 +117,12 @@ async fn get_parses_leaves_with_empty_sub_buttons() {
     assert_eq!(
         info.conditionalmenu[0].matchrule.tag_id.as_deref(),
         Some("2")
+    );
+    // What menu/get answers as `group_id` goes back out as `tag_id`: a read-then-recreate round
+    // trip keeps the rule.
+    assert_eq!(
+        serde_json::to_value(&info.conditionalmenu[0].matchrule).unwrap(),
+        serde_json::json!({"tag_id": "2", "client_platform_type": "2"})
     );
     assert!(matches!(
         &info.conditionalmenu[0].button[0],

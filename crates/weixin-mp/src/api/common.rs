@@ -91,6 +91,15 @@ pub(crate) fn string_or_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<St
     })
 }
 
+/// An optional string WeChat sometimes sends as a number (a menu rule's `group_id`).
+pub(crate) fn opt_string_or_int<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "string_or_int")] String);
+    Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(s)| s))
+}
+
 /// Sends `call` and only checks the errcode.
 pub(crate) async fn send_ok(api: &ApiClient, call: Call) -> Result<(), Error> {
     api.json::<IgnoredAny>(call).await.map(|_| ())

@@ -83,6 +83,11 @@ struct Account<'a> {
 }
 
 #[derive(Serialize)]
+struct KfAccountName<'a> {
+    kf_account: &'a str,
+}
+
+#[derive(Serialize)]
 struct Invite<'a> {
     kf_account: &'a str,
     invite_wx: &'a str,
@@ -189,10 +194,11 @@ impl KfApi {
         send_ok(&self.api, call).await
     }
 
-    /// Deletes an account (`GET customservice/kfaccount/del`), at most once.
+    /// Deletes an account (`POST customservice/kfaccount/del` with `{"kf_account"}`), at most
+    /// once.
     pub async fn delete(&self, kf_account: &str) -> Result<(), Error> {
-        let call = Call::get("/customservice/kfaccount/del")
-            .query("kf_account", kf_account)
+        let call = Call::post("/customservice/kfaccount/del")
+            .json(&KfAccountName { kf_account })
             .once();
         send_ok(&self.api, call).await
     }

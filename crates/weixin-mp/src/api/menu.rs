@@ -278,11 +278,21 @@ pub struct ConditionalMenu {
 /// matching on sex, country, province, city or language, so only these remain.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MatchRule {
-    /// Users with this tag id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Users with this tag id. Sent as `tag_id`; `menu/get` answers it as `group_id` (both
+    /// names and a number or a string are read), so a menu read back can be created again.
+    #[serde(
+        default,
+        alias = "group_id",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::api::common::opt_string_or_int"
+    )]
     pub tag_id: Option<String>,
     /// Client platform: `1` iOS, `2` Android, `3` others.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::api::common::opt_string_or_int"
+    )]
     pub client_platform_type: Option<String>,
 }
 
