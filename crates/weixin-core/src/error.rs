@@ -129,6 +129,28 @@ impl Error {
         }
     }
 
+    /// The request id WeChat put in its `errmsg` (`… rid: 6123abcd-…`), which WeChat support
+    /// asks for and `openapi/rid/get` looks up.
+    ///
+    /// ```
+    /// use weixin_core::{ErrCode, Error};
+    ///
+    /// let err = Error::Api {
+    ///     code: ErrCode::from_code(45009),
+    ///     message: "reach max api daily quota limit rid: 5f8d6c2e-1a2b3c4d-5e6f7a8b".into(),
+    ///     endpoint: "/cgi-bin/message/custom/send".into(),
+    /// };
+    /// assert_eq!(err.rid(), Some("5f8d6c2e-1a2b3c4d-5e6f7a8b"));
+    /// ```
+    pub fn rid(&self) -> Option<&str> {
+        let Self::Api { message, .. } = self else {
+            return None;
+        };
+        let (_, after) = message.rsplit_once("rid: ")?;
+        let rid = after.split_whitespace().next()?;
+        Some(rid)
+    }
+
     /// The access token was rejected (40001, 40014, 42001, 41001).
     pub fn is_token_invalid(&self) -> bool {
         self.api_code().is_some_and(ErrCode::is_token_invalid)

@@ -4,7 +4,9 @@ mod api_support;
 
 use api_support::*;
 use serde_json::json;
-use weixin_mp::api::basic::{CheckAction, CheckOperator};
+use weixin_mp::api::basic::{CheckAction, CheckOperator, RateLimit};
+use wiremock::Mock;
+use wiremock::matchers::{body_json, method, path, query_param_is_missing};
 
 #[tokio::test]
 async fn ip_lists() {
@@ -75,7 +77,9 @@ async fn quota_calls() {
         &[],
         Some(json!({"cgi_path": "/cgi-bin/message/custom/send"})),
         json_response(json!({"errcode": 0, "errmsg": "ok",
-                             "quota": {"daily_limit": 500000, "used": 12, "remain": 499988}})),
+                             "quota": {"daily_limit": 500000, "used": "12", "remain": 499988},
+                             "rate_limit": {"call_count": 100, "refresh_second": 60},
+                             "component_rate_limit": {"call_count": "50", "refresh_second": 60}})),
     )
     .await;
     let quota = mp
@@ -87,6 +91,14 @@ async fn quota_calls() {
         (quota.daily_limit, quota.used, quota.remain),
         (500000, 12, 499988)
     );
+    assert_eq!(
+        quota.rate_limit,
+        Some(RateLimit {
+            call_count: 100,
+            refresh_second: 60
+        })
+    );
+    assert_eq!(quota.component_rate_limit.map(|r| r.call_count), Some(50));
 
     expect_call(
         &server,
@@ -173,4 +185,68 @@ async fn a_read_is_retried_after_a_token_error_with_a_fresh_token() {
         .filter(|r| r.url.path() == "/cgi-bin/get_api_domain_ip")
         .count();
     assert_eq!(calls, 2, "one retry after a token error, no more");
+}
+
+#[tokio::test]
+async fn a_quota_without_rate_limits_has_none() {
+    let (server, mp) = setup().await;
+    expect_call(
+        &server,
+        "POST",
+        "/cgi-bin/openapi/quota/get",
+        &[],
+        None,
+        json_response(json!({"errcode": 0, "errmsg": "ok",
+                             "quota": {"daily_limit": 10, "used": 0, "remain": 10}})),
+    )
+    .await;
+    let quota = mp.basic().quota("/wxa/getwxacode").await.unwrap();
+    assert_eq!((quota.remain, quota.rate_limit), (10, None));
+}
+
+#[tokio::test]
+async fn rid_info_looks_up_a_failed_call() {
+    let (server, mp) = setup().await;
+    fail_with(&server, "/cgi-bin/message/custom/send", 45009).await;
+    let err = mp
+        .custom()
+        .send(&weixin_mp::api::custom::CustomMessage::text("o1", "hi"))
+        .await
+        .unwrap_err();
+    let rid = err.rid().expect("the errmsg carries a rid").to_owned();
+    assert_eq!(rid, "1-2-3");
+
+    expect_call(
+        &server,
+        "POST",
+        "/cgi-bin/openapi/rid/get",
+        &[],
+        Some(json!({"rid": "1-2-3"})),
+        json_response(json!({"errcode": 0, "errmsg": "ok", "request": {
+            "invoke_time": 1635927956, "cost_in_ms": 30,
+            "request_url": "access_token=xxx", "request_body": "{}",
+            "response_body": "{\"errcode\":45009}", "client_ip": "1.2.3.4"}})),
+    )
+    .await;
+    let info = mp.basic().rid_info(&rid).await.unwrap();
+    assert_eq!(info.invoke_time, 1635927956);
+    assert_eq!(info.cost_in_ms, 30);
+    assert_eq!(info.client_ip, "1.2.3.4");
+    assert_eq!(info.response_body, r#"{"errcode":45009}"#);
+}
+
+#[tokio::test]
+async fn clear_quota_with_secret_needs_no_token_and_keeps_the_secret_out_of_the_url() {
+    let server = wiremock::MockServer::start().await;
+    // No token endpoint is mounted: a token fetch would fail the call.
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/clear_quota/v2"))
+        .and(query_param_is_missing("access_token"))
+        .and(query_param_is_missing("appsecret"))
+        .and(body_json(json!({"appid": APPID, "appsecret": SECRET})))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).basic().clear_quota_with_secret().await.unwrap();
 }

@@ -1,7 +1,8 @@
 //! Basic APIs: WeChat's IP addresses, the callback network check, and API quotas.
 //!
-//! The quota calls (`openapi/quota/get`, `clear_quota`, `openapi/quota/clear`) work the same for
-//! mini programs; they live here because the core crate only carries the transport.
+//! The quota and debugging calls (`openapi/quota/get`, `clear_quota`, `clear_quota/v2`,
+//! `openapi/quota/clear`, `openapi/rid/get`) work the same for mini programs; they live here
+//! because the core crate only carries the transport.
 //!
 //! ```no_run
 //! # async fn demo(mp: weixin_mp::api::MpApi) -> weixin_core::Result<()> {
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use weixin_core::client::Call;
 use weixin_core::{AppClient, Error};
 
-use super::common::send_ok;
+use super::common::{int_or_string, send_ok};
 
 /// What `callback/check` tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -83,18 +84,60 @@ pub struct PingResult {
     pub time: String,
 }
 
-/// The daily quota of one API.
+/// The daily quota of one API, and its rate limits where WeChat reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 pub struct ApiQuota {
     /// Calls allowed per day.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "int_or_string_u64")]
     pub daily_limit: u64,
     /// Calls made today.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "int_or_string_u64")]
     pub used: u64,
     /// Calls left today.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "int_or_string_u64")]
     pub remain: u64,
+    /// The app's own rate limit on this API (`rate_limit`), when WeChat answers one.
+    #[serde(skip)]
+    pub rate_limit: Option<RateLimit>,
+    /// The limit on calls made for the app by a third-party platform (`component_rate_limit`),
+    /// when WeChat answers one.
+    #[serde(skip)]
+    pub component_rate_limit: Option<RateLimit>,
+}
+
+/// A rate limit: `call_count` calls per `refresh_second` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub struct RateLimit {
+    /// Calls allowed per window.
+    #[serde(default, deserialize_with = "int_or_string_u64")]
+    pub call_count: u64,
+    /// The window, in seconds.
+    #[serde(default, deserialize_with = "int_or_string_u64")]
+    pub refresh_second: u64,
+}
+
+/// What WeChat recorded about one API call, found by the `rid` of its error message
+/// (`openapi/rid/get`). Only calls of the same app made in the last few days can be looked up.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+pub struct RidInfo {
+    /// When the call was made (Unix seconds).
+    #[serde(default, deserialize_with = "int_or_string")]
+    pub invoke_time: i64,
+    /// How long WeChat took, in milliseconds.
+    #[serde(default, deserialize_with = "int_or_string")]
+    pub cost_in_ms: i64,
+    /// The request's URL query as WeChat saw it.
+    #[serde(default)]
+    pub request_url: String,
+    /// The request body.
+    #[serde(default)]
+    pub request_body: String,
+    /// The response body.
+    #[serde(default)]
+    pub response_body: String,
+    /// The caller's IP address.
+    #[serde(default)]
+    pub client_ip: String,
 }
 
 #[derive(Deserialize)]
@@ -117,11 +160,36 @@ struct CgiPath<'a> {
 #[derive(Deserialize)]
 struct Quota {
     quota: ApiQuota,
+    #[serde(default)]
+    rate_limit: Option<RateLimit>,
+    #[serde(default)]
+    component_rate_limit: Option<RateLimit>,
 }
 
 #[derive(Serialize)]
 struct AppId<'a> {
     appid: &'a str,
+}
+
+#[derive(Serialize)]
+struct AppCredentials<'a> {
+    appid: &'a str,
+    appsecret: &'a str,
+}
+
+#[derive(Serialize)]
+struct Rid<'a> {
+    rid: &'a str,
+}
+
+#[derive(Deserialize)]
+struct RidAnswer {
+    request: RidInfo,
+}
+
+fn int_or_string_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let value = int_or_string(d)?;
+    u64::try_from(value).map_err(|_| serde::de::Error::custom("a negative count"))
 }
 
 /// Basic APIs. Cloning is cheap.
@@ -178,8 +246,23 @@ impl BasicApi {
         let call = Call::post("/cgi-bin/openapi/quota/get")
             .json(&CgiPath { cgi_path })
             .idempotent();
-        let quota: Quota = self.app.api().json(call).await?;
-        Ok(quota.quota)
+        let answer: Quota = self.app.api().json(call).await?;
+        Ok(ApiQuota {
+            rate_limit: answer.rate_limit,
+            component_rate_limit: answer.component_rate_limit,
+            ..answer.quota
+        })
+    }
+
+    /// What WeChat recorded about the call whose error carried `rid` (the `rid: …` part of an
+    /// `errmsg`, see [`Error::rid`](weixin_core::Error::rid)): its time, cost, request and
+    /// response (`POST cgi-bin/openapi/rid/get`).
+    pub async fn rid_info(&self, rid: &str) -> Result<RidInfo, Error> {
+        let call = Call::post("/cgi-bin/openapi/rid/get")
+            .json(&Rid { rid })
+            .idempotent();
+        let answer: RidAnswer = self.app.api().json(call).await?;
+        Ok(answer.request)
     }
 
     /// Resets all of the app's API quotas (`POST cgi-bin/clear_quota`). Allowed 10 times a
@@ -193,6 +276,21 @@ impl BasicApi {
             Call::post("/cgi-bin/clear_quota").json(&body),
         )
         .await
+    }
+
+    /// Resets all of the app's API quotas with the app secret instead of an access token
+    /// (`POST cgi-bin/clear_quota/v2`, `appid` and `appsecret` in the JSON body so the secret
+    /// never sits in a URL): the way out when the token endpoint itself is out of quota. Counts
+    /// towards the same 10 a month. Sent at most once.
+    pub async fn clear_quota_with_secret(&self) -> Result<(), Error> {
+        let body = AppCredentials {
+            appid: self.app.appid(),
+            appsecret: self.app.secret().expose(),
+        };
+        let call = Call::post("/cgi-bin/clear_quota/v2")
+            .json(&body)
+            .without_token();
+        send_ok(self.app.api(), call).await
     }
 
     /// Resets the quota of one API path (`POST cgi-bin/openapi/quota/clear`). Sent at most once.
