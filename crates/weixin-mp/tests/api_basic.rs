@@ -248,5 +248,9 @@ async fn clear_quota_with_secret_needs_no_token_and_keeps_the_secret_out_of_the_
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).basic().clear_quota_with_secret().await.unwrap();
+    client(&server)
+        .basic()
+        .clear_quota_with_secret()
+        .await
+        .unwrap();
 }

@@ -429,16 +429,30 @@ async fn a_link_without_expiry_asks_for_the_longest_validity() {
     // The platform requires the fields of the expiry type (type 0 needs `expire_time`), so a
     // request without them is refused; no expiry means 30 days.
     let (server, api) = api().await;
-    expect_call(&server, "POST", "/wxa/generatescheme", &[],
+    expect_call(
+        &server,
+        "POST",
+        "/wxa/generatescheme",
+        &[],
         Some(json!({"jump_wxa": {}, "is_expire": true, "expire_type": 1, "expire_interval": 30})),
-        json_response(json!({"errcode": 0, "errmsg": "ok", "openlink": "weixin://dl/business/?t=x"}))).await;
+        json_response(
+            json!({"errcode": 0, "errmsg": "ok", "openlink": "weixin://dl/business/?t=x"}),
+        ),
+    )
+    .await;
     api.links()
         .generate_scheme(&LinkTarget::default(), None)
         .await
         .unwrap();
-    expect_call(&server, "POST", "/wxa/generate_urllink", &[],
+    expect_call(
+        &server,
+        "POST",
+        "/wxa/generate_urllink",
+        &[],
         Some(json!({"is_expire": true, "expire_type": 1, "expire_interval": 30})),
-        json_response(json!({"errcode": 0, "errmsg": "ok", "url_link": "https://wxaurl.cn/x"}))).await;
+        json_response(json!({"errcode": 0, "errmsg": "ok", "url_link": "https://wxaurl.cn/x"})),
+    )
+    .await;
     api.links()
         .generate_url_link(&LinkTarget::default(), None)
         .await
