@@ -19,6 +19,12 @@
 //!   all that makes two encryptions differ: reused, they show an observer which replies are
 //!   equal or start alike. [`MsgCrypt::encrypt`] and [`MsgCrypt::encrypt_reply`] draw them
 //!   from the OS random number generator.
+//! * [`api_signing_seal_with_iv`] encrypts server-API data with a caller-chosen IV: reusing an
+//!   AES-GCM IV with the same key gives away the XOR of the plaintexts and lets anyone forge
+//!   tags. [`ApiSigning::seal_request`](crate::api_signing::ApiSigning::seal_request) draws a
+//!   fresh random IV.
+//! * [`api_signing_sign`] signs any body, so that tests and fuzzing reach what is behind the
+//!   signature check.
 //! * [`parse_xml_envelope_with_quick_xml`] is not dangerous, only slower: it is the reference
 //!   the fast XML scanner behind [`parse_envelope`](crate::parse_envelope) is checked against.
 
@@ -71,4 +77,33 @@ pub fn encrypt_reply_with_random(
 /// As [`parse_xml_envelope`](crate::envelope::parse_xml_envelope).
 pub fn parse_xml_envelope_with_quick_xml(xml: &str) -> Result<Envelope> {
     crate::envelope::parse_xml_envelope_with_quick_xml(xml)
+}
+
+/// AES-256-GCM of server-API signing with the IV given (see the [module documentation](self)):
+/// the `{"iv","data","authtag"}` body for `plain` under `aad` (`urlpath|appid|timestamp|sn`).
+pub fn api_signing_seal_with_iv(
+    key: &crate::api_signing::SymmetricKey,
+    iv: [u8; 12],
+    aad: &str,
+    plain: &[u8],
+) -> Vec<u8> {
+    let (data, tag) = key.seal_with_iv(iv, aad.as_bytes(), plain);
+    crate::api_signing::encrypted_body(&iv, &data, &tag)
+}
+
+/// The base64 `Wechatmp-Signature` of `urlpath\nappid\ntimestamp\nbody` with `key`, for tests
+/// and fuzzing that need a message that passes the signature check.
+///
+/// # Errors
+/// [`ApiSigningError::Seal`](crate::api_signing::ApiSigningError::Seal) when the signer fails.
+pub fn api_signing_sign(
+    key: &crate::api_signing::SigningKey,
+    url_path: &str,
+    appid: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> std::result::Result<String, crate::api_signing::ApiSigningError> {
+    use base64::Engine as _;
+    let message = crate::api_signing::string_to_sign(url_path, appid, timestamp, body);
+    Ok(base64::engine::general_purpose::STANDARD.encode(key.sign(&message)?))
 }

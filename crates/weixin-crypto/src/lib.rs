@@ -11,6 +11,7 @@
 //! | Mini-program `encryptedData`, `rawData` | [`decrypt_open_data_checked`], [`SessionKey`], [`verify_raw_data_signature`] |
 //! | `checksession`, 用户登录态签名 | [`checksession_signature`], [`user_session_signature`] |
 //! | JS-SDK `wx.config` | [`jssdk_signature`] |
+//! | Server-API signing and encryption (API安全) | [`api_signing`] |
 //!
 //! Every failure is a [`CryptoError`] whose message says what to check; no input makes this
 //! crate panic. Key types never print secrets in `Debug`.
@@ -26,6 +27,8 @@
 //!   XML envelope parser. For tests, test vectors and fuzzing only: enable it in
 //!   `[dev-dependencies]`, never for a server. The module documentation says what each item
 //!   gives away.
+//! * `platform` (off by default): WeChat's side of server-API signing
+//!   (`api_signing::PlatformSigning`), for simulators.
 //!
 //! # Verifying and decrypting a push, encrypting the reply
 //!
@@ -74,6 +77,7 @@
 #![forbid(unsafe_code)]
 
 mod aes_key;
+pub mod api_signing;
 mod digest;
 pub mod envelope;
 mod error;
