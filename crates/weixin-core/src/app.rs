@@ -16,6 +16,7 @@ use crate::token::{
     AccessTokenContainer, AccessTokenFetcher, JsApiTicketContainer, JsApiTicketFetcher,
     RefresherHandle, TokenMode, TokenSettings,
 };
+use weixin_crypto::api_signing::ApiSigning;
 
 /// One app's registration: everything the admin console gives you for one Official Account or
 /// mini program, given once.
@@ -43,6 +44,7 @@ pub struct AppConfig {
     push_token: Option<Secret>,
     encoding_aes_key: Option<Secret>,
     previous_encoding_aes_key: Option<Secret>,
+    api_signing: Option<Arc<ApiSigning>>,
 }
 
 impl AppConfig {
@@ -55,6 +57,7 @@ impl AppConfig {
             push_token: None,
             encoding_aes_key: None,
             previous_encoding_aes_key: None,
+            api_signing: None,
         }
     }
 
@@ -97,6 +100,14 @@ impl AppConfig {
         self
     }
 
+    /// Server-API signing (「API安全」): the app's calls that support it go out encrypted and
+    /// signed, and their answers must verify. See [`weixin_crypto::api_signing`].
+    #[must_use]
+    pub fn api_signing(mut self, signing: ApiSigning) -> Self {
+        self.api_signing = Some(Arc::new(signing));
+        self
+    }
+
     /// The appid.
     pub fn appid(&self) -> &str {
         &self.appid
@@ -136,6 +147,15 @@ impl AppConfig {
             return Err(Error::Config(format!(
                 "app {} has an empty push Token: copy it from the admin console's message-push configuration",
                 self.appid
+            )));
+        }
+        if let Some(signing) = &self.api_signing
+            && signing.appid() != self.appid
+        {
+            return Err(Error::Config(format!(
+                "app {} has signing settings for appid {}",
+                self.appid,
+                signing.appid()
             )));
         }
         if self.push_token.is_none() && self.encoding_aes_key.is_some() {
@@ -403,7 +423,10 @@ impl Weixin {
                 &base_client,
             ),
         );
-        let api = base_client.with_token_source(inner.access_tokens.source(&config.appid));
+        let mut api = base_client.with_token_source(inner.access_tokens.source(&config.appid));
+        if let Some(signing) = &config.api_signing {
+            api = api.with_signing(signing.clone())?;
+        }
         inner
             .jsapi_tickets
             .register(&config.appid, JsApiTicketFetcher::new(&api));

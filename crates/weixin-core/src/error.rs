@@ -84,6 +84,19 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// Server-API signing failed: the request could not be sealed (`request_sent: false`), or
+    /// the answer did not verify (`request_sent: true`: the request reached the network, WeChat
+    /// may have executed it, and it is never resent automatically). `source` says why.
+    #[error("signed call to {endpoint} failed{}: {source}", if *request_sent { " (the request was sent; its outcome is unknown)" } else { "" })]
+    Signing {
+        /// The API path.
+        endpoint: String,
+        /// Whether the request was sent.
+        request_sent: bool,
+        /// What failed.
+        #[source]
+        source: weixin_crypto::api_signing::ApiSigningError,
+    },
     /// The shared cache or lock backend failed.
     #[error(transparent)]
     Cache(#[from] CacheError),
@@ -189,6 +202,18 @@ impl Error {
         matches!(self, Self::Http { source, .. } if source.is_connect())
     }
 
+    /// The request may have been executed by WeChat although no usable answer came back: a
+    /// timeout, a connection broken after sending, or a signed answer that did not verify.
+    /// Check before repeating a call that must not happen twice (a message send).
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            Self::Timeout { .. } => true,
+            Self::Http { source, .. } => !source.is_connect(),
+            Self::Signing { request_sent, .. } => *request_sent,
+            _ => false,
+        }
+    }
+
     /// The daily quota of the API is exhausted (45009).
     pub fn is_quota_exceeded(&self) -> bool {
         self.api_code().is_some_and(ErrCode::is_quota_exceeded)
@@ -208,7 +233,8 @@ impl Error {
             | Self::Timeout { endpoint }
             | Self::Status { endpoint, .. }
             | Self::Decode { endpoint, .. }
-            | Self::Encode { endpoint, .. } => Some(endpoint),
+            | Self::Encode { endpoint, .. }
+            | Self::Signing { endpoint, .. } => Some(endpoint),
             _ => None,
         }
     }
@@ -223,6 +249,7 @@ impl Error {
             Self::Status { .. } => "status",
             Self::Decode { .. } => "decode",
             Self::Encode { .. } => "encode",
+            Self::Signing { .. } => "signing",
             Self::Cache(_) => "cache",
             Self::Config(_) => "config",
             Self::TokenUnavailable { .. } => "token_unavailable",

@@ -91,6 +91,7 @@ pub struct Call {
     pub(crate) encode_error: Option<String>,
     pub(crate) with_token: bool,
     pub(crate) idempotent: bool,
+    pub(crate) signable: bool,
     pub(crate) timeout: Option<Duration>,
 }
 
@@ -104,6 +105,7 @@ impl Call {
             encode_error: None,
             with_token: true,
             idempotent,
+            signable: false,
             timeout: None,
         }
     }
@@ -159,6 +161,20 @@ impl Call {
         self
     }
 
+    /// Marks a POST JSON call as one WeChat accepts encrypted and signed (the API's doc says
+    /// "支持加密请求"): when the app has [`ApiSigning`](weixin_crypto::api_signing::ApiSigning)
+    /// settings, the call goes out encrypted and signed and its answer must verify. Without
+    /// settings, or for GET and uploads, it changes nothing.
+    pub fn signable(mut self) -> Self {
+        self.signable = true;
+        self
+    }
+
+    /// Whether the call is sent encrypted and signed when the app has signing settings.
+    pub fn is_signable(&self) -> bool {
+        self.signable
+    }
+
     /// Overrides the total timeout of each attempt (large uploads, slow downloads).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -200,6 +216,7 @@ impl fmt::Debug for Call {
             .field("body", &body)
             .field("with_token", &self.with_token)
             .field("idempotent", &self.idempotent)
+            .field("signable", &self.signable)
             .finish()
     }
 }

@@ -245,7 +245,8 @@ impl BasicApi {
     pub async fn quota(&self, cgi_path: &str) -> Result<ApiQuota, Error> {
         let call = Call::post("/cgi-bin/openapi/quota/get")
             .json(&CgiPath { cgi_path })
-            .idempotent();
+            .idempotent()
+            .signable();
         let answer: Quota = self.app.api().json(call).await?;
         Ok(ApiQuota {
             rate_limit: answer.rate_limit,
@@ -260,7 +261,8 @@ impl BasicApi {
     pub async fn rid_info(&self, rid: &str) -> Result<RidInfo, Error> {
         let call = Call::post("/cgi-bin/openapi/rid/get")
             .json(&Rid { rid })
-            .idempotent();
+            .idempotent()
+            .signable();
         let answer: RidAnswer = self.app.api().json(call).await?;
         Ok(answer.request)
     }

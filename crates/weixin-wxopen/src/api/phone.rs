@@ -65,7 +65,11 @@ impl PhoneApi {
         let body = Body { code, openid };
         let resp: Response = self
             .api
-            .json(Call::post(GET_USER_PHONE_NUMBER_PATH).json(&body))
+            .json(
+                Call::post(GET_USER_PHONE_NUMBER_PATH)
+                    .json(&body)
+                    .signable(),
+            )
             .await?;
         Ok(resp.phone_info)
     }

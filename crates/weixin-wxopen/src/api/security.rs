@@ -193,7 +193,12 @@ impl SecurityApi {
     /// `result.suggest == "risky"`.
     pub async fn msg_sec_check(&self, check: &MsgSecCheck) -> Result<MsgSecCheckResult, Error> {
         self.api
-            .json(Call::post(MSG_SEC_CHECK_PATH).json(check).idempotent())
+            .json(
+                Call::post(MSG_SEC_CHECK_PATH)
+                    .json(check)
+                    .idempotent()
+                    .signable(),
+            )
             .await
     }
 
@@ -217,7 +222,7 @@ impl SecurityApi {
     pub async fn media_check_async(&self, check: &MediaCheck) -> Result<String, Error> {
         let id: TraceId = self
             .api
-            .json(Call::post(MEDIA_CHECK_ASYNC_PATH).json(check))
+            .json(Call::post(MEDIA_CHECK_ASYNC_PATH).json(check).signable())
             .await?;
         Ok(id.trace_id)
     }

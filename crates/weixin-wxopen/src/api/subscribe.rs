@@ -237,7 +237,9 @@ impl SubscribeApi {
     /// accepted, or used up, the subscription), 47003 (bad field value), 40037 (bad template),
     /// 40003 (bad openid).
     pub async fn send(&self, message: &SubscribeMessage) -> Result<SubscribeSent, Error> {
-        self.api.json(Call::post(SEND_PATH).json(message)).await
+        self.api
+            .json(Call::post(SEND_PATH).json(message).signable())
+            .await
     }
 
     /// `GET wxaapi/newtmpl/gettemplate`: the account's private templates.

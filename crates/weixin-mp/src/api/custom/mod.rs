@@ -102,7 +102,7 @@ impl CustomApi {
 
     /// Sends a customer-service message (`POST cgi-bin/message/custom/send`), at most once.
     pub async fn send(&self, message: &CustomMessage) -> Result<(), Error> {
-        send_ok(&self.api, Call::post(SEND_PATH).json(message)).await
+        send_ok(&self.api, Call::post(SEND_PATH).json(message).signable()).await
     }
 
     /// Shows or hides "typing…" for the user (`POST …/typing`). Errors: 45080 (no message from
