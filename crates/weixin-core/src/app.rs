@@ -103,8 +103,16 @@ impl AppConfig {
     /// Server-API signing (「API安全」): the app's calls that support it go out encrypted and
     /// signed, and their answers must verify. See [`weixin_crypto::api_signing`].
     #[must_use]
-    pub fn api_signing(mut self, signing: ApiSigning) -> Self {
-        self.api_signing = Some(Arc::new(signing));
+    pub fn api_signing(mut self, signing: impl Into<Arc<ApiSigning>>) -> Self {
+        self.api_signing = Some(signing.into());
+        self
+    }
+
+    /// Like [`api_signing`](Self::api_signing) with an optional value, for configuration read
+    /// from the environment (`None`: calls go out plain).
+    #[must_use]
+    pub fn maybe_api_signing(mut self, signing: Option<Arc<ApiSigning>>) -> Self {
+        self.api_signing = signing;
         self
     }
 

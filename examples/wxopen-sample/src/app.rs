@@ -66,7 +66,8 @@ impl App {
             &weixin,
             AppConfig::new(config.appid.clone(), config.appsecret.clone())
                 .push_token(config.token.clone())
-                .maybe_encoding_aes_key(config.encoding_aes_key.clone()),
+                .maybe_encoding_aes_key(config.encoding_aes_key.clone())
+                .maybe_api_signing(config.api_signing.clone()),
         )?;
         let sessions = app.sessions().clone();
         let push = app.push_router(PUSH_PATH, SampleHandler::new(app.api().custom()))?;

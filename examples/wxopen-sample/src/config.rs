@@ -8,6 +8,12 @@
 //! | `WEIXIN_TOKEN` | the message-push `Token` | required |
 //! | `WEIXIN_ENCODING_AES_KEY` | the 43-character `EncodingAESKey` | absent (or empty): plain mode |
 //! | `WEIXIN_API_BASE` | the WeChat API base URL | `https://api.weixin.qq.com` |
+//! | `WEIXIN_API_SYM_KEY` | server-API signing: base64 of the 32-byte symmetric key | absent: calls go out plain |
+//! | `WEIXIN_API_SYM_SN` | its SN | with the key |
+//! | `WEIXIN_API_RSA_KEY` | path to the RSA private key PEM (PKCS#8 or PKCS#1) | with the key |
+//! | `WEIXIN_API_RSA_SN` | its SN | with the key |
+//! | `WEIXIN_API_PLATFORM_CERT` | path to WeChat's platform certificate PEM | with the key |
+//! | `WEIXIN_API_PLATFORM_SN` | its SN | with the key |
 //! | `WEIXIN_CACHE` | `memory`, `redis://...` or `memcache://...` | `memory` |
 //! | `WEIXIN_LISTEN` | the address to listen on | `127.0.0.1:8080` |
 //! | `RUST_LOG` | log filter (read by `main`, not here) | `info` |
@@ -17,7 +23,10 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use weixin::Secret;
+use weixin::crypto::api_signing::{ApiSigning, PublicKey, SigningKey, SymmetricKey};
 
 /// `WEIXIN_APPID`.
 pub const APPID: &str = "WEIXIN_APPID";
@@ -31,6 +40,15 @@ pub const ENCODING_AES_KEY: &str = "WEIXIN_ENCODING_AES_KEY";
 pub const API_BASE: &str = "WEIXIN_API_BASE";
 /// `WEIXIN_CACHE`.
 pub const CACHE: &str = "WEIXIN_CACHE";
+/// The six server-API signing variables (「API安全」): all set, or none.
+pub const SIGNING: [&str; 6] = [
+    "WEIXIN_API_SYM_KEY",
+    "WEIXIN_API_SYM_SN",
+    "WEIXIN_API_RSA_KEY",
+    "WEIXIN_API_RSA_SN",
+    "WEIXIN_API_PLATFORM_CERT",
+    "WEIXIN_API_PLATFORM_SN",
+];
 /// `WEIXIN_LISTEN`.
 pub const LISTEN: &str = "WEIXIN_LISTEN";
 
@@ -173,6 +191,8 @@ pub struct Config {
     pub encoding_aes_key: Option<Secret>,
     /// `WEIXIN_API_BASE`.
     pub api_base: String,
+    /// The `WEIXIN_API_*` signing settings; `None`: API calls go out plain.
+    pub api_signing: Option<Arc<ApiSigning>>,
     /// `WEIXIN_CACHE`.
     pub cache: CacheChoice,
     /// `WEIXIN_LISTEN`.
@@ -231,6 +251,7 @@ impl Config {
                 problem: format!("expected an http:// or https:// URL, got `{api_base}`"),
             });
         }
+        let api_signing = api_signing(&appid, &get)?;
         let cache = CacheChoice::parse(&get(CACHE).unwrap_or_default())?;
         let listen_text = get(LISTEN).unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let listen =
@@ -249,6 +270,7 @@ impl Config {
             token,
             encoding_aes_key,
             api_base,
+            api_signing,
             cache,
             listen,
         })
@@ -258,6 +280,49 @@ impl Config {
     pub fn is_encrypted(&self) -> bool {
         self.encoding_aes_key.is_some()
     }
+}
+
+/// The signing settings from the six `WEIXIN_API_*` variables: none set is `None`, a partial
+/// set is refused naming what is missing.
+fn api_signing(
+    appid: &str,
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<Arc<ApiSigning>>, ConfigError> {
+    let values: Vec<Option<String>> = SIGNING.iter().map(|name| get(name)).collect();
+    if values.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let missing: Vec<&str> = SIGNING
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| v.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ConfigError::Invalid {
+            variable: SIGNING[0],
+            problem: format!(
+                "server-API signing needs all six WEIXIN_API_* variables; missing: {}",
+                missing.join(", ")
+            ),
+        });
+    }
+    let value = |i: usize| values[i].as_deref().unwrap_or_default().trim();
+    let invalid =
+        |variable: &'static str, problem: String| ConfigError::Invalid { variable, problem };
+    let read = |i: usize| {
+        std::fs::read(value(i))
+            .map_err(|e| invalid(SIGNING[i], format!("cannot read {}: {e}", value(i))))
+    };
+    let symmetric = SymmetricKey::from_base64(value(1), value(0))
+        .map_err(|e| invalid(SIGNING[0], e.to_string()))?;
+    let key = SigningKey::from_pem(value(3), &read(2)?)
+        .map_err(|e| invalid(SIGNING[2], e.to_string()))?;
+    let cert =
+        PublicKey::from_pem(value(5), &read(4)?).map_err(|e| invalid(SIGNING[4], e.to_string()))?;
+    let signing = ApiSigning::new(appid, symmetric, key, vec![cert])
+        .map_err(|e| invalid(SIGNING[0], e.to_string()))?;
+    Ok(Some(Arc::new(signing)))
 }
 
 #[cfg(test)]
@@ -285,12 +350,53 @@ mod tests {
     }
 
     #[test]
+    fn signing_needs_all_six_variables_and_loads_the_files() {
+        let vectors = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../crates/weixin-crypto/tests/vectors"
+        );
+        let key = format!("{vectors}/api-signing-example-key.pem");
+        let cert = format!("{vectors}/api-signing-example-cert.pem");
+        let mut vars = minimal();
+        vars.push((SIGNING[0], "otUpngOjU+nVQaWJIC3D/yMLV17RKaP6t4Ot9tbnzLY="));
+        vars.push((SIGNING[1], "sym-sn"));
+        let err = Config::from_lookup(lookup(&vars)).unwrap_err().to_string();
+        for name in &SIGNING[2..] {
+            assert!(err.contains(name), "{err}");
+        }
+        assert!(!err.contains("otUpng"), "{err}");
+        vars.push((SIGNING[2], &key));
+        vars.push((SIGNING[3], "rsa-sn"));
+        vars.push((SIGNING[4], &cert));
+        vars.push((SIGNING[5], "plat-sn"));
+        let config = Config::from_lookup(lookup(&vars)).unwrap();
+        let signing = config.api_signing.expect("signing settings");
+        assert_eq!(signing.appid(), "wx1234");
+        assert!(!format!("{signing:?}").contains("otUpng"));
+        vars[3] = (SIGNING[0], "c2hvcnQ=");
+        let err = Config::from_lookup(lookup(&vars)).unwrap_err().to_string();
+        assert!(
+            err.contains("WEIXIN_API_SYM_KEY") && err.contains("32"),
+            "{err}"
+        );
+        let missing_file = "/nonexistent/cert.pem".to_owned();
+        vars[3] = (SIGNING[0], "otUpngOjU+nVQaWJIC3D/yMLV17RKaP6t4Ot9tbnzLY=");
+        vars[7] = (SIGNING[4], &missing_file);
+        let err = Config::from_lookup(lookup(&vars)).unwrap_err().to_string();
+        assert!(
+            err.contains("WEIXIN_API_PLATFORM_CERT") && err.contains("/nonexistent"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn defaults_for_everything_optional() {
         let config = Config::from_lookup(lookup(&minimal())).unwrap();
         assert_eq!(config.appid, "wx1234");
         assert_eq!(config.appsecret.expose(), "the-app-secret");
         assert_eq!(config.token.expose(), "the-push-token");
         assert!(config.encoding_aes_key.is_none());
+        assert!(config.api_signing.is_none());
         assert!(!config.is_encrypted());
         assert_eq!(config.api_base, DEFAULT_API_BASE);
         assert_eq!(config.cache, CacheChoice::Memory);
