@@ -12,7 +12,9 @@ use weixin_wxopen::api::links::{Expiry, LinkTarget};
 use weixin_wxopen::api::security::{MediaCheck, MediaType, MsgSecCheck, Scene};
 use weixin_wxopen::api::subscribe::{MiniProgramState, SubscribeMessage};
 use weixin_wxopen::api::wxacode::{EnvVersion, UnlimitedWxaCode, WxaCode};
-use wiremock::matchers::{body_string_contains, header_regex, method, path, query_param};
+use wiremock::matchers::{
+    body_json, body_string_contains, header_regex, method, path, query_param,
+};
 use wiremock::{Mock, ResponseTemplate};
 
 async fn api() -> (wiremock::MockServer, WxOpenApi) {
@@ -269,6 +271,28 @@ async fn phone_number() {
     let phone = api.phone().get_user_phone_number("e31968a7").await.unwrap();
     assert_eq!(phone.phone_number, "13123456789");
     assert_eq!(phone.country_code, "86");
+    assert_eq!(
+        phone.watermark.as_ref().map(|w| w.appid.as_str()),
+        Some(APPID)
+    );
+    assert_eq!(phone.watermark.map(|w| w.timestamp), Some(1637744274));
+    Mock::given(method("POST"))
+        .and(path("/wxa/business/getuserphonenumber"))
+        .and(body_json(json!({"code": "for-other-app"})))
+        .respond_with(json_response(json!({"errcode": 0, "errmsg": "ok", "phone_info": {"phoneNumber": "1", "purePhoneNumber": "1", "countryCode": "86",
+            "watermark": {"timestamp": 1637744274, "appid": "wx_someone_else"}}})))
+        .mount(&server)
+        .await;
+    let err = api
+        .phone()
+        .get_user_phone_number("for-other-app")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, weixin_core::Error::Decode { .. })
+            && err.to_string().contains("wx_someone_else"),
+        "{err}"
+    );
     Mock::given(method("POST"))
         .and(path("/wxa/business/getuserphonenumber"))
         .respond_with(errcode(40029))

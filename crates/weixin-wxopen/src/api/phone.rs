@@ -18,6 +18,18 @@ pub struct PhoneInfo {
     /// The country code (a number or a string on the wire; kept as text).
     #[serde(deserialize_with = "crate::api::phone::text_or_number")]
     pub country_code: String,
+    /// Which app the number was issued to and when; checked against the calling appid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watermark: Option<PhoneWatermark>,
+}
+
+/// The `watermark` of a phone number: the app it was issued to and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneWatermark {
+    /// The appid the number was issued to.
+    pub appid: String,
+    /// When (Unix seconds).
+    pub timestamp: i64,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +83,19 @@ impl PhoneApi {
                     .signable(),
             )
             .await?;
+        if let Some(mark) = &resp.phone_info.watermark
+            && mark.appid != self.api.appid()
+        {
+            return Err(Error::Decode {
+                endpoint: GET_USER_PHONE_NUMBER_PATH.to_owned(),
+                message: format!(
+                    "the phone number's watermark names appid {}, not {}: the code was issued to another app",
+                    mark.appid,
+                    self.api.appid()
+                ),
+                excerpt: String::new(),
+            });
+        }
         Ok(resp.phone_info)
     }
 }
