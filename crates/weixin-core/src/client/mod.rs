@@ -17,6 +17,7 @@ mod call;
 mod http;
 mod options;
 mod response;
+mod signed;
 mod token_source;
 
 pub use call::{Call, Method, Upload};
@@ -40,7 +41,7 @@ use crate::error::Error;
 use crate::observe::{ApiFailure, Counter, ErrorHook, Observer};
 use crate::secret::Secret;
 use response::RawResponse;
-use weixin_crypto::api_signing::{ApiSigning, SignedHeaders};
+use weixin_crypto::api_signing::ApiSigning;
 
 /// A client for one app's WeChat API calls.
 ///
@@ -355,17 +356,16 @@ impl ApiClient {
     ) -> Result<Payload, Error> {
         let inner = &*self.inner;
         let url = format!("{}/{}", inner.base, call.path.trim_start_matches('/'));
-        if let (Some(signing), Expect::Json) = (&inner.signing, expect)
-            && call.signable
-            && call.method == Method::Post
-        {
-            return self.send_signed(signing, call, endpoint, token, url).await;
-        }
+        // Only POST JSON calls can be signed; uploads and file downloads never are.
+        let signing = inner.signing.as_deref().filter(|_| {
+            call.signable && call.method == Method::Post && matches!(expect, Expect::Json)
+        });
         let mut req = match call.method {
-            Method::Get => inner.http.get(url),
-            Method::Post => inner.http.post(url),
+            Method::Get => inner.http.get(&url),
+            Method::Post => inner.http.post(&url),
         };
-        if !call.query.is_empty() {
+        // A signed call carries its query inside the sealed body.
+        if !call.query.is_empty() && signing.is_none() {
             req = req.query(&call.query);
         }
         if let Some(token) = token {
@@ -374,12 +374,23 @@ impl ApiClient {
         if let Some(timeout) = call.timeout {
             req = req.timeout(timeout);
         }
-        req = match &call.body {
-            call::Body::None => req,
-            call::Body::Json(bytes) => req
+        req = match (signing, &call.body) {
+            (Some(signing), _) => {
+                let sealed = signed::seal(signing, call, endpoint, &url)?;
+                let req = sealed
+                    .headers()
+                    .into_iter()
+                    .fold(req, |req, (name, value)| req.header(name, value));
+                req.header(CONTENT_TYPE, "application/json")
+                    .body(sealed.body)
+            }
+            (None, call::Body::None) => req,
+            (None, call::Body::Json(bytes)) => req
                 .header(CONTENT_TYPE, "application/json")
                 .body(bytes.clone()),
-            call::Body::Multipart(upload) => req.multipart(multipart_form(endpoint, upload)?),
+            (None, call::Body::Multipart(upload)) => {
+                req.multipart(multipart_form(endpoint, upload)?)
+            }
         };
         let resp = req
             .send()
@@ -394,6 +405,8 @@ impl ApiClient {
         let content_type = header(CONTENT_TYPE);
         let disposition = header(CONTENT_DISPOSITION);
         let status = resp.status().as_u16();
+        // The signature headers are read after the body, so keep them (signed calls only).
+        let headers = signing.map(|_| resp.headers().clone());
         let body = resp
             .bytes()
             .await
@@ -404,101 +417,14 @@ impl ApiClient {
             disposition,
             body,
         };
-        match expect {
-            Expect::Json => response::parse_json(endpoint, &raw).map(Payload::Json),
-            Expect::Binary => response::parse_binary(endpoint, raw).map(Payload::Binary),
+        match (signing, headers, expect) {
+            (Some(signing), Some(headers), _) => {
+                signed::open(signing, endpoint, &url, &headers, &raw).map(Payload::Json)
+            }
+            (_, _, Expect::Json) => response::parse_json(endpoint, &raw).map(Payload::Json),
+            (_, _, Expect::Binary) => response::parse_binary(endpoint, raw).map(Payload::Binary),
         }
     }
-}
-
-impl ApiClient {
-    /// One attempt of a signed call: the fields (JSON body and query, without the token) are
-    /// sealed into the body, the answer is verified and opened before its errcode is read.
-    async fn send_signed(
-        &self,
-        signing: &ApiSigning,
-        call: &Call,
-        endpoint: &str,
-        token: Option<&Secret>,
-        url: String,
-    ) -> Result<Payload, Error> {
-        let failed = |request_sent, source| Error::Signing {
-            endpoint: endpoint.to_owned(),
-            request_sent,
-            source,
-        };
-        let mut fields = match &call.body {
-            call::Body::Json(bytes) => {
-                serde_json::from_slice::<serde_json::Map<String, Value>>(bytes).map_err(|e| {
-                    Error::Encode {
-                        endpoint: endpoint.to_owned(),
-                        message: format!("a signed call needs a JSON object body: {e}"),
-                    }
-                })?
-            }
-            _ => serde_json::Map::new(),
-        };
-        for (k, v) in &call.query {
-            fields.insert(k.clone(), Value::from(v.as_str()));
-        }
-        let sealed = signing
-            .seal_request(&url, unix_now(), &fields)
-            .map_err(|e| failed(false, e))?;
-        let mut req = self.inner.http.post(&url);
-        if let Some(token) = token {
-            req = req.query(&[("access_token", token.expose())]);
-        }
-        if let Some(timeout) = call.timeout {
-            req = req.timeout(timeout);
-        }
-        for (name, value) in sealed.headers() {
-            req = req.header(name, value);
-        }
-        let resp = req
-            .header(CONTENT_TYPE, "application/json")
-            .body(sealed.body)
-            .send()
-            .await
-            .map_err(|e| Error::from_reqwest(endpoint, e))?;
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::from_reqwest(endpoint, e))?;
-        let signed =
-            SignedHeaders::from_lookup(|name| headers.get(name).and_then(|v| v.to_str().ok()));
-        if !signed.is_signed() {
-            // WeChat refuses a request it cannot check (40230–40240) with a plain error; an
-            // unsigned answer is only ever taken as an error, never as data.
-            if let Ok(value) = serde_json::from_slice::<Value>(&body)
-                && let Some(err) = response::api_error(endpoint, &value)
-            {
-                return Err(err);
-            }
-            if !(200..300).contains(&status) {
-                return Err(Error::Status {
-                    endpoint: endpoint.to_owned(),
-                    status,
-                });
-            }
-        }
-        let fields = signing
-            .open_response(&url, &signed, &body, unix_now())
-            .map_err(|e| failed(true, e))?;
-        let value = Value::Object(fields);
-        if let Some(err) = response::api_error(endpoint, &value) {
-            return Err(err);
-        }
-        Ok(Payload::Json(value))
-    }
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
 }
 
 /// Whether repeating a failed attempt cannot do harm.
