@@ -103,7 +103,5 @@ pub fn api_signing_sign(
     timestamp: i64,
     body: &[u8],
 ) -> std::result::Result<String, crate::api_signing::ApiSigningError> {
-    use base64::Engine as _;
-    let message = crate::api_signing::string_to_sign(url_path, appid, timestamp, body);
-    Ok(base64::engine::general_purpose::STANDARD.encode(key.sign(&message)?))
+    crate::api_signing::sign(key, url_path, appid, timestamp, body)
 }

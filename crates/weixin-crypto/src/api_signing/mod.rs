@@ -140,15 +140,13 @@ impl ApiSigning {
         fields: &Map<String, Value>,
     ) -> Result<SealedRequest, ApiSigningError> {
         let body = seal(&self.symmetric, url_path, &self.appid, timestamp, fields)?;
-        let signature = self
-            .key
-            .sign(&string_to_sign(url_path, &self.appid, timestamp, &body))?;
+        let signature = sign(&self.key, url_path, &self.appid, timestamp, &body)?;
         Ok(SealedRequest {
             appid: self.appid.clone(),
             body,
             timestamp,
             serial: self.key.sn().to_owned(),
-            signature: STANDARD.encode(signature),
+            signature,
         })
     }
 
@@ -261,10 +259,22 @@ fn aad(url_path: &str, appid: &str, timestamp: i64, sn: &str) -> String {
 }
 
 /// `urlpath\nappid\ntimestamp\nbody`.
-pub(crate) fn string_to_sign(url_path: &str, appid: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
+fn string_to_sign(url_path: &str, appid: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
     let mut out = format!("{url_path}\n{appid}\n{timestamp}\n").into_bytes();
     out.extend_from_slice(body);
     out
+}
+
+/// The base64 `Wechatmp-Signature` of a message with `key`.
+pub(crate) fn sign(
+    key: &SigningKey,
+    url_path: &str,
+    appid: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> Result<String, ApiSigningError> {
+    let signature = key.sign(&string_to_sign(url_path, appid, timestamp, body))?;
+    Ok(STANDARD.encode(signature))
 }
 
 /// The encrypted body of `fields` plus the security fields.

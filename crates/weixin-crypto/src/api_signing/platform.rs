@@ -1,13 +1,11 @@
 //! The platform's side of server-API signing, for a simulator of WeChat: open a signed request
 //! with the developer's public key, seal the answer with the platform's key.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value};
 
 use super::{
     ApiSigningError, HEADER_APPID, HEADER_SERIAL, HEADER_SIGNATURE, HEADER_TIMESTAMP, PublicKey,
-    SignedHeaders, SigningKey, SymmetricKey, open, seal, string_to_sign, verify,
+    SignedHeaders, SigningKey, SymmetricKey, open, seal, sign, verify,
 };
 
 /// What WeChat holds for one app with API security on: the app's symmetric key, the public
@@ -80,15 +78,13 @@ impl PlatformSigning {
         fields: &Map<String, Value>,
     ) -> Result<SealedResponse, ApiSigningError> {
         let body = seal(&self.symmetric, url_path, &self.appid, timestamp, fields)?;
-        let signature =
-            self.platform
-                .sign(&string_to_sign(url_path, &self.appid, timestamp, &body))?;
+        let signature = sign(&self.platform, url_path, &self.appid, timestamp, &body)?;
         Ok(SealedResponse {
             headers: vec![
                 (HEADER_APPID, self.appid.clone()),
                 (HEADER_TIMESTAMP, timestamp.to_string()),
                 (HEADER_SERIAL, self.platform.sn().to_owned()),
-                (HEADER_SIGNATURE, STANDARD.encode(signature)),
+                (HEADER_SIGNATURE, signature),
             ],
             body,
         })
