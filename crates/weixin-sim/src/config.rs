@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use weixin_crypto::api_signing::{PlatformSigning, PublicKey, SigningKey, SymmetricKey};
 
 /// One simulated mini program or official account.
 ///
@@ -16,6 +19,9 @@ pub struct SimApp {
     pub secret: String,
     /// The original ID (`gh_…`), used as `ToUserName` of pushes.
     pub original_id: String,
+    /// Server-API signing: when set, the signable endpoints require signed, encrypted
+    /// requests and answer signed, encrypted.
+    signing: Option<Arc<PlatformSigning>>,
 }
 
 impl SimApp {
@@ -27,7 +33,39 @@ impl SimApp {
             appid,
             secret: secret.into(),
             original_id,
+            signing: None,
         }
+    }
+
+    /// Turns server-API signing on for this app (API安全 in the admin console): `symmetric`
+    /// is the app's symmetric key, `developer` the public key(s) the developer uploaded,
+    /// `platform` the key behind the platform certificate the developer downloads.
+    #[must_use]
+    pub fn api_signing(
+        mut self,
+        symmetric: SymmetricKey,
+        developer: impl IntoIterator<Item = PublicKey>,
+        platform: SigningKey,
+    ) -> Self {
+        let signing = PlatformSigning::new(&self.appid, symmetric, developer, platform);
+        self.signing = Some(Arc::new(signing));
+        self
+    }
+
+    /// Turns server-API signing on with the demo keys of [`crate::signing::demo`].
+    #[must_use]
+    pub fn demo_signing(self) -> Self {
+        let (symmetric, developer, platform) = crate::signing::demo::platform_parts();
+        self.api_signing(symmetric, [developer], platform)
+    }
+
+    /// Whether server-API signing is on.
+    pub fn is_signing(&self) -> bool {
+        self.signing.is_some()
+    }
+
+    pub(crate) fn signing(&self) -> Option<Arc<PlatformSigning>> {
+        self.signing.clone()
     }
 
     /// Sets the original ID (`gh_…`).
@@ -44,6 +82,7 @@ impl fmt::Debug for SimApp {
             .field("appid", &self.appid)
             .field("secret", &"<redacted>")
             .field("original_id", &self.original_id)
+            .field("signing", &self.signing.is_some())
             .finish()
     }
 }

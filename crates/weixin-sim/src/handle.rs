@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::clock::SimClock;
 use crate::config::{Faults, SimApp};
 use crate::inspect_types::{CurrentToken, IssuedToken, SentMessage};
+use crate::signing::SigningFault;
 use crate::state::Shared;
 
 /// Errors of the admin functions.
@@ -208,5 +209,15 @@ impl SimHandle {
     /// Changes the faults at runtime (the generator keeps its position).
     pub fn set_faults(&self, faults: Faults) {
         self.shared.fault_state().faults = faults;
+    }
+
+    /// Spoils (or stops spoiling) the signed answers of apps with signing on.
+    pub fn set_signing_fault(&self, fault: SigningFault) {
+        self.shared.fault_state().signing = fault;
+    }
+
+    /// Calls per endpoint path that came signed and verified (apps with signing on).
+    pub fn signed_calls(&self) -> BTreeMap<String, u64> {
+        self.shared.state().signed_calls()
     }
 }

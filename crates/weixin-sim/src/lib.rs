@@ -73,6 +73,7 @@ pub mod png;
 mod push;
 mod rng;
 mod server;
+pub mod signing;
 mod state;
 mod wx_error;
 

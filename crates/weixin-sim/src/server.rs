@@ -45,7 +45,7 @@ impl Simulator {
     pub fn router(&self) -> Router {
         let shared = self.handle.shared.clone();
         Router::new()
-            .merge(api::routes())
+            .merge(api::routes(shared.clone()))
             .merge(inspect::routes())
             .merge(console::routes())
             .fallback(|| async { WxError::invalid_url() })

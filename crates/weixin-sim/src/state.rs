@@ -10,6 +10,7 @@ use crate::clock::SimClock;
 use crate::config::{Faults, SimApp, SimConfig};
 use crate::inspect_types::{CurrentToken, IssuedToken, MessageKind, SentMessage, TokenKind};
 use crate::rng::{ALNUM, SplitMix64, TOKEN_CHARS};
+use crate::signing::SigningFault;
 use crate::wx_error::WxError;
 
 const MS_48H: u64 = 48 * 3600 * 1000;
@@ -49,6 +50,7 @@ pub(crate) struct Shared {
 #[derive(Debug)]
 pub(crate) struct FaultState {
     pub(crate) faults: Faults,
+    pub(crate) signing: SigningFault,
     pub(crate) rng: SplitMix64,
 }
 
@@ -142,6 +144,7 @@ pub(crate) struct State {
     force: HashMap<String, ForceRefresh>,
     quota_used: HashMap<(String, String, u64), u64>,
     calls: BTreeMap<String, u64>,
+    signed_calls: BTreeMap<String, u64>,
     codes: HashMap<String, CodeRec>,
     phone_codes: HashMap<String, PhoneRec>,
     users: HashMap<(String, String), UserRec>,
@@ -166,6 +169,7 @@ impl State {
             force: HashMap::new(),
             quota_used: HashMap::new(),
             calls: BTreeMap::new(),
+            signed_calls: BTreeMap::new(),
             codes: HashMap::new(),
             phone_codes: HashMap::new(),
             users: HashMap::new(),
@@ -203,6 +207,14 @@ impl State {
 
     pub(crate) fn calls(&self) -> BTreeMap<String, u64> {
         self.calls.clone()
+    }
+
+    pub(crate) fn count_signed_call(&mut self, path: &str) {
+        *self.signed_calls.entry(path.to_owned()).or_default() += 1;
+    }
+
+    pub(crate) fn signed_calls(&self) -> BTreeMap<String, u64> {
+        self.signed_calls.clone()
     }
 
     /// Counts one call of `path` by `appid` today; 45009 once over the configured limit.
@@ -636,6 +648,7 @@ impl Shared {
     pub(crate) fn new(config: SimConfig) -> Arc<Self> {
         let faults = FaultState {
             faults: config.faults.clone(),
+            signing: SigningFault::None,
             rng: SplitMix64::new(config.seed),
         };
         Arc::new(Self {
@@ -663,6 +676,7 @@ impl Shared {
         *self.state() = State::new(&self.config);
         *self.fault_state() = FaultState {
             faults: self.config.faults.clone(),
+            signing: SigningFault::None,
             rng: SplitMix64::new(self.config.seed),
         };
     }

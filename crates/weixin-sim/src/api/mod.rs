@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use bytes::Bytes;
 use serde_json::Value;
@@ -17,6 +18,7 @@ mod login;
 mod media;
 mod phone;
 mod security;
+mod signed;
 mod subscribe;
 mod token;
 mod wxacode;
@@ -25,7 +27,7 @@ mod wxacode;
 pub(crate) type Params = HashMap<String, String>;
 
 /// Every API route.
-pub(crate) fn routes() -> Router<Arc<Shared>> {
+pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/cgi-bin/token", get_only(get(token::classic)))
         .route("/cgi-bin/stable_token", post_only(post(token::stable)))
@@ -68,6 +70,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/wxa/generatescheme", post_only(post(links::scheme)))
         .route("/wxa/generate_urllink", post_only(post(links::url_link)))
         .route("/wxa/genwxashortlink", post_only(post(links::short_link)))
+        .route_layer(from_fn_with_state(shared, signed::enforce))
 }
 
 fn get_only(route: MethodRouter<Arc<Shared>>) -> MethodRouter<Arc<Shared>> {
