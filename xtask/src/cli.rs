@@ -59,7 +59,7 @@ Options:
 
 /// Usage of `cargo xtask demo`.
 pub(crate) const DEMO_USAGE: &str = "\
-Usage: cargo xtask demo [--cache URL]
+Usage: cargo xtask demo [--cache URL] [--signing]
 
 Builds the sample app and the demo driver (`cargo build -p wxopen-sample -p wxopen-demo --bins
 --features wxopen-sample/redis,wxopen-sample/memcached`), then runs target/debug/wxopen-demo: it starts the WeChat simulator and the sample app on free ports,
@@ -70,6 +70,8 @@ prints the transcript and stops the app with SIGTERM. Exits with 0 only if every
 Options:
   --cache URL   the app's WEIXIN_CACHE: memory (default), redis://HOST:PORT or
                 memcache://HOST:PORT
+  --signing     server-API signing on: the simulator requires signed, encrypted calls on
+                the signable endpoints and the app gets its demo keys (WEIXIN_API_*)
   -h, --help    print this help
 ";
 
@@ -165,6 +167,8 @@ pub(crate) struct FuzzOptions {
 pub(crate) struct DemoOptions {
     /// `--cache URL`: the sample app's `WEIXIN_CACHE` (default: the demo's, `memory`).
     pub(crate) cache: Option<String>,
+    /// `--signing`: server-API signing on.
+    pub(crate) signing: bool,
 }
 
 /// Options of `cargo xtask bench`.
@@ -277,11 +281,15 @@ fn parse_fuzz(args: &[String]) -> Result<Invocation, UsageError> {
 }
 
 fn parse_demo(args: &[String]) -> Result<Invocation, UsageError> {
-    let mut options = DemoOptions { cache: None };
+    let mut options = DemoOptions {
+        cache: None,
+        signing: false,
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Invocation::Help(DEMO_USAGE)),
+            "--signing" => options.signing = true,
             "--cache" => {
                 let value = args
                     .next()
@@ -449,18 +457,30 @@ mod tests {
     fn demo_options() {
         assert_eq!(
             parse_str(&["demo"]),
-            Ok(Invocation::Demo(DemoOptions { cache: None }))
+            Ok(Invocation::Demo(DemoOptions {
+                cache: None,
+                signing: false
+            }))
+        );
+        assert_eq!(
+            parse_str(&["demo", "--signing"]),
+            Ok(Invocation::Demo(DemoOptions {
+                cache: None,
+                signing: true
+            }))
         );
         assert_eq!(
             parse_str(&["demo", "--cache", "redis://127.0.0.1:6379"]),
             Ok(Invocation::Demo(DemoOptions {
-                cache: Some("redis://127.0.0.1:6379".into())
+                cache: Some("redis://127.0.0.1:6379".into()),
+                signing: false
             }))
         );
         assert_eq!(
             parse_str(&["demo", "--cache=memory"]),
             Ok(Invocation::Demo(DemoOptions {
-                cache: Some("memory".into())
+                cache: Some("memory".into()),
+                signing: false
             }))
         );
         assert_eq!(parse_str(&["demo", "-h"]), Ok(Invocation::Help(DEMO_USAGE)));

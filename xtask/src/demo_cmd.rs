@@ -1,5 +1,5 @@
 //! `cargo xtask demo`: builds the sample app and runs its scripted conversation against the
-//! WeChat simulator (`wxopen-demo`), passing `--cache` through.
+//! WeChat simulator (`wxopen-demo`), passing `--cache` and `--signing` through.
 
 use std::process::{Command, ExitCode};
 
@@ -30,6 +30,9 @@ pub(crate) fn run(options: &DemoOptions) -> ExitCode {
     command.current_dir(process::workspace_root());
     if let Some(cache) = &options.cache {
         command.args(["--cache", cache]);
+    }
+    if options.signing {
+        command.arg("--signing");
     }
     process::run_to_exit_code(&mut command, "the demo")
 }

@@ -40,6 +40,10 @@ impl SimApp {
     /// Turns server-API signing on for this app (API安全 in the admin console): `symmetric`
     /// is the app's symmetric key, `developer` the public key(s) the developer uploaded,
     /// `platform` the key behind the platform certificate the developer downloads.
+    ///
+    /// Signed timestamps are checked against the wall clock, not the simulator's advanced
+    /// clock: [`SimHandle::advance`](crate::SimHandle::advance) models time passing for WeChat
+    /// and the app alike, while the 5-minute check is about their clocks disagreeing.
     #[must_use]
     pub fn api_signing(
         mut self,

@@ -6,7 +6,7 @@
 //! when every step behaved.
 //!
 //! ```text
-//! wxopen-demo [--cache memory|redis://...|memcache://...]
+//! wxopen-demo [--cache memory|redis://...|memcache://...] [--signing]
 //! ```
 #![forbid(unsafe_code)]
 
@@ -16,18 +16,29 @@ use std::time::Instant;
 use wxopen_demo::{Stage, StageConfig, Step, Transcript, script, sibling_app_binary};
 
 const USAGE: &str = "\
-Usage: wxopen-demo [--cache memory|redis://HOST:PORT|memcache://HOST:PORT]
+Usage: wxopen-demo [--cache memory|redis://HOST:PORT|memcache://HOST:PORT] [--signing]
 
 Runs the sample app against the WeChat simulator through a scripted conversation and prints
 the transcript. Exit status 0 only when every step behaved.
+
+  --signing   server-API signing on: the simulator requires signed, encrypted calls on the
+              signable endpoints and the app gets the simulator's demo keys (WEIXIN_API_*)
 ";
 
-fn parse_args() -> Result<Option<String>, String> {
+/// What the command line asks for.
+struct Options {
+    cache: String,
+    signing: bool,
+}
+
+fn parse_args() -> Result<Option<Options>, String> {
     let mut cache = "memory".to_owned();
+    let mut signing = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
+            "--signing" => signing = true,
             "--cache" => cache = args.next().ok_or("`--cache` needs a value")?,
             other => match other.strip_prefix("--cache=") {
                 Some(value) => cache = value.to_owned(),
@@ -35,13 +46,13 @@ fn parse_args() -> Result<Option<String>, String> {
             },
         }
     }
-    Ok(Some(cache))
+    Ok(Some(Options { cache, signing }))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cache = match parse_args() {
-        Ok(Some(cache)) => cache,
+    let options = match parse_args() {
+        Ok(Some(options)) => options,
         Ok(None) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -59,7 +70,8 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stage = match Stage::start(&StageConfig::new(binary, cache)).await {
+    let config = StageConfig::new(binary, options.cache).signing(options.signing);
+    let stage = match Stage::start(&config).await {
         Ok(stage) => stage,
         Err(e) => {
             eprintln!("wxopen-demo: cannot start: {e}");
@@ -67,18 +79,24 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "WeChat simulator: {}\nsample app:       {} (pid {}, cache {}, safe mode, appid {})\n",
+        "WeChat simulator: {}\nsample app:       {} (pid {}, cache {}, safe mode, appid {}{})\n",
         stage.sim.base_url(),
         stage.app_url(0),
         stage.apps.first().and_then(|a| a.pid()).unwrap_or(0),
         redact(&stage.cache),
         stage.appid,
+        if stage.signing {
+            ", server-API signing on"
+        } else {
+            ""
+        },
     );
 
     let mut transcript = Transcript::new(true);
     script::run(&stage, &mut transcript).await;
 
-    let mut shutdown = Step::new("12. graceful shutdown (SIGTERM)");
+    let number = transcript.steps().len() + 1;
+    let mut shutdown = Step::new(format!("{number}. graceful shutdown (SIGTERM)"));
     for (name, result) in stage.stop().await {
         match result {
             Ok(()) => shutdown.line(format!("{name}: exited with status 0")),

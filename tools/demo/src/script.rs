@@ -56,6 +56,9 @@ pub async fn run(stage: &Stage, transcript: &mut Transcript) {
     transcript.record(websocket(stage, &session_id).await);
     transcript.record(token_expiry(stage).await);
     transcript.record(token_total(stage));
+    if stage.signing {
+        transcript.record(signed_sends(stage));
+    }
 }
 
 /// A push driver for app process `app` (safe mode, `format`), tied to the simulator.
@@ -499,6 +502,23 @@ async fn token_expiry(stage: &Stage) -> Step {
     step.check(fetched == 1, || {
         format!("expected exactly 1 new token fetch, got {fetched}")
     });
+    step
+}
+
+/// With signing on: every customer-service message the simulator recorded came signed.
+fn signed_sends(stage: &Stage) -> Step {
+    const SEND: &str = "/cgi-bin/message/custom/send";
+    let mut step = Step::new("12. every customer-service send signed and encrypted");
+    let sim = stage.sim();
+    let delivered = sim.messages_to(USER).len();
+    let signed = sim.signed_calls().get(SEND).copied().unwrap_or(0);
+    step.line(format!(
+        "{signed} signed calls of {SEND} verified and decrypted by the simulator, {delivered} messages delivered"
+    ));
+    step.check(
+        delivered > 0 && u64::try_from(delivered) == Ok(signed),
+        || format!("expected every one of the {delivered} delivered messages signed, got {signed}"),
+    );
     step
 }
 

@@ -27,6 +27,9 @@ pub struct StageConfig {
     pub extra_env: Vec<(String, String)>,
     /// Where the apps' stderr (their logs) goes; `None` = this process's stderr.
     pub log_file: Option<PathBuf>,
+    /// Server-API signing on (the simulator's demo keys, given to the apps through the six
+    /// `WEIXIN_API_*` variables).
+    pub signing: bool,
 }
 
 impl StageConfig {
@@ -38,6 +41,7 @@ impl StageConfig {
             processes: 1,
             extra_env: Vec::new(),
             log_file: None,
+            signing: false,
         }
     }
 
@@ -52,6 +56,14 @@ impl StageConfig {
     #[must_use]
     pub fn log_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.log_file = Some(path.into());
+        self
+    }
+
+    /// Turns server-API signing on: the simulator requires signed, encrypted calls on the
+    /// signable endpoints, and the apps get the demo keys.
+    #[must_use]
+    pub fn signing(mut self, on: bool) -> Self {
+        self.signing = on;
         self
     }
 
@@ -78,6 +90,8 @@ pub struct Stage {
     pub aes_key: String,
     /// `WEIXIN_CACHE` of the apps.
     pub cache: String,
+    /// Whether server-API signing is on.
+    pub signing: bool,
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
@@ -101,7 +115,11 @@ impl Stage {
         let token = format!("demotoken{}", hex(&random_bytes::<4>()?));
         let aes_key =
             base64::engine::general_purpose::STANDARD_NO_PAD.encode(random_bytes::<32>()?);
-        let sim = Simulator::start(SimConfig::default().app(SimApp::new(&appid, &secret)))
+        let mut app = SimApp::new(&appid, &secret);
+        if config.signing {
+            app = app.demo_signing();
+        }
+        let sim = Simulator::start(SimConfig::default().app(app))
             .await
             .map_err(|e| format!("simulator: {e}"))?;
         let mut env = vec![
@@ -112,6 +130,9 @@ impl Stage {
             ("WEIXIN_API_BASE".to_owned(), sim.base_url().to_owned()),
             ("WEIXIN_CACHE".to_owned(), config.cache.clone()),
         ];
+        if config.signing {
+            env.extend(signing_env(&appid)?);
+        }
         env.extend(config.extra_env.iter().cloned());
         let mut apps = Vec::with_capacity(config.processes);
         for n in 1..=config.processes {
@@ -138,6 +159,7 @@ impl Stage {
             token,
             aes_key,
             cache: config.cache.clone(),
+            signing: config.signing,
         })
     }
 
@@ -176,6 +198,32 @@ impl Stage {
         let _ = self.sim.stop().await;
         results
     }
+}
+
+/// The six `WEIXIN_API_*` variables with the simulator's demo keys; the key and certificate
+/// files are written to a directory of their own under the system's temporary directory.
+fn signing_env(appid: &str) -> Result<Vec<(String, String)>, String> {
+    use weixin_sim::signing::demo;
+    let dir = std::env::temp_dir().join(format!("wxopen-demo-keys-{appid}"));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let write = |name: &str, pem: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, pem).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok::<_, String>(path.display().to_string())
+    };
+    let key = write("developer-key.pem", demo::DEVELOPER_KEY_PEM)?;
+    let cert = write("platform-cert.pem", demo::PLATFORM_CERT_PEM)?;
+    Ok([
+        ("WEIXIN_API_SYM_KEY", demo::SYMMETRIC_KEY.to_owned()),
+        ("WEIXIN_API_SYM_SN", demo::SYMMETRIC_SN.to_owned()),
+        ("WEIXIN_API_RSA_KEY", key),
+        ("WEIXIN_API_RSA_SN", demo::DEVELOPER_SN.to_owned()),
+        ("WEIXIN_API_PLATFORM_CERT", cert),
+        ("WEIXIN_API_PLATFORM_SN", demo::PLATFORM_SN.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect())
 }
 
 /// The `wxopen-sample` binary next to the running executable (how `wxopen-demo` finds it).

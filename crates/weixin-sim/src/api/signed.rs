@@ -3,6 +3,7 @@
 //! signed with the platform key.
 
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -81,7 +82,7 @@ pub(crate) async fn enforce(
         )
         .into_response();
     }
-    let now = now_secs(&shared);
+    let now = now_secs();
     let fields = match platform.open_request(&url_path, &headers, &body, now) {
         Ok(fields) => fields,
         Err(e) => return WxError::new(e.platform_errcode(), errmsg(&e)).into_response(),
@@ -171,6 +172,11 @@ fn url_path(req: &Request, path: &str) -> String {
     format!("http://{host}{path}")
 }
 
-fn now_secs(shared: &Shared) -> i64 {
-    i64::try_from(shared.now() / 1000).unwrap_or(i64::MAX)
+/// The wall clock, not the simulator's: [`crate::SimHandle::advance`] models time passing for
+/// WeChat and the app alike, while the timestamp check is about their clocks disagreeing.
+fn now_secs() -> i64 {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
 }
