@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::cache::{Cache, CacheKey, DistributedLock};
-use crate::client::{ApiClient, ClientOptions, RetryPolicy, build_http, parse_base};
+use crate::client::{ApiClient, ApiRegion, Bases, ClientOptions, RetryPolicy, build_http};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::observe::{ApiFailure, Counters, Observer, Stats};
@@ -204,9 +204,24 @@ impl WeixinBuilder {
         self
     }
 
-    /// The API base URL (default `https://api.weixin.qq.com`).
+    /// The API base URL, or several separated by commas, primary first (default
+    /// [`DEFAULT_API_BASE`](crate::client::DEFAULT_API_BASE)); calls fail over along the list
+    /// (see [`ClientOptions::api_base`]).
     pub fn api_base(mut self, url: impl Into<String>) -> Self {
         self.client.api_base = url.into();
+        self
+    }
+
+    /// WeChat's regional API domain first, then the main and the disaster-recovery domains
+    /// (replaces [`api_base`](Self::api_base)).
+    pub fn api_region(mut self, region: ApiRegion) -> Self {
+        self.client.api_base = region.api_base().to_owned();
+        self
+    }
+
+    /// How long a base that failed is skipped before it is tried again (default 30 s).
+    pub fn failover_rest(mut self, rest: Duration) -> Self {
+        self.client.failover_rest = rest;
         self
     }
 
@@ -281,7 +296,10 @@ impl WeixinBuilder {
     /// Builds the registry. Errors: [`Error::Config`] for an invalid base URL, an empty appid or
     /// secret, or an appid registered twice.
     pub fn build(self) -> Result<Weixin, Error> {
-        let base = parse_base(&self.client.api_base)?;
+        let bases = Arc::new(Bases::parse(
+            &self.client.api_base,
+            self.client.failover_rest,
+        )?);
         let http = build_http(&self.client)?;
         let cache = match self.cache {
             Some(cache) => cache,
@@ -319,7 +337,7 @@ impl WeixinBuilder {
                     clock: self.tokens.clock.clone(),
                 },
                 http,
-                base,
+                bases,
                 retry: self.client.retry,
                 token_mode: self.token_mode,
                 observer,
@@ -387,7 +405,7 @@ struct Shared {
 struct Inner {
     shared: Shared,
     http: reqwest::Client,
-    base: url::Url,
+    bases: Arc<Bases>,
     retry: RetryPolicy,
     token_mode: TokenMode,
     observer: Observer,
@@ -418,7 +436,7 @@ impl Weixin {
         let base_client = ApiClient::from_parts(
             config.appid.clone(),
             inner.http.clone(),
-            &inner.base,
+            inner.bases.clone(),
             inner.retry,
             inner.observer.clone(),
         );
@@ -535,7 +553,7 @@ impl Weixin {
 impl fmt::Debug for Weixin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Weixin")
-            .field("api_base", &self.inner.base.as_str())
+            .field("api_bases", &self.inner.bases.urls().collect::<Vec<_>>())
             .field("cache", &self.inner.shared.cache.backend_name())
             .field("key_prefix", &self.inner.shared.keys.prefix())
             .field("token_mode", &self.inner.token_mode)

@@ -41,6 +41,7 @@ fn options(base: &str) -> ClientOptions {
             base_delay: Duration::from_millis(20),
             max_delay: Duration::from_millis(100),
         },
+        ..ClientOptions::default()
     }
 }
 

@@ -144,7 +144,9 @@ impl Respond for FakeWeChat {
         for (name, value) in sealed.headers {
             let value = if self.answer == Answer::TamperedSignature && name == "Wechatmp-Signature"
             {
-                format!("A{}", &value[1..])
+                // Another first digit (the signature is random: it may start with 'A').
+                let first = if value.starts_with('A') { 'B' } else { 'A' };
+                format!("{first}{}", &value[1..])
             } else {
                 value
             };

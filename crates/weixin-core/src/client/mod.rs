@@ -13,6 +13,7 @@
 //! # Ok(()) }
 //! ```
 
+mod bases;
 mod call;
 mod http;
 mod options;
@@ -21,10 +22,11 @@ mod signed;
 mod token_source;
 
 pub use call::{Call, Method, Upload};
-pub use options::{ClientOptions, DEFAULT_API_BASE, RetryPolicy};
+pub use options::{ApiRegion, ClientOptions, DEFAULT_API_BASE, RetryPolicy};
 pub use response::Download;
 pub use token_source::AccessTokenSource;
 
+pub(crate) use bases::Bases;
 pub(crate) use http::{build_http, parse_base};
 
 use std::fmt;
@@ -66,7 +68,7 @@ pub struct ApiClient {
 struct Inner {
     appid: String,
     http: reqwest::Client,
-    base: String,
+    bases: Arc<Bases>,
     retry: RetryPolicy,
     tokens: Option<Arc<dyn AccessTokenSource>>,
     signing: Option<Arc<ApiSigning>>,
@@ -91,11 +93,11 @@ impl ApiClient {
     /// instead: it shares the connection pool and the token container.
     pub fn new(appid: impl Into<String>, options: &ClientOptions) -> Result<Self, Error> {
         let http = build_http(options)?;
-        let base = parse_base(&options.api_base)?;
+        let bases = Bases::parse(&options.api_base, options.failover_rest)?;
         Ok(Self::from_parts(
             appid.into(),
             http,
-            &base,
+            Arc::new(bases),
             options.retry,
             Observer::default(),
         ))
@@ -104,7 +106,7 @@ impl ApiClient {
     pub(crate) fn from_parts(
         appid: String,
         http: reqwest::Client,
-        base: &url::Url,
+        bases: Arc<Bases>,
         retry: RetryPolicy,
         observer: Observer,
     ) -> Self {
@@ -112,7 +114,7 @@ impl ApiClient {
             inner: Arc::new(Inner {
                 appid,
                 http,
-                base: base.as_str().trim_end_matches('/').to_owned(),
+                bases,
                 retry,
                 tokens: None,
                 signing: None,
@@ -178,9 +180,14 @@ impl ApiClient {
         &self.inner.appid
     }
 
-    /// The API base URL.
+    /// The primary API base URL.
     pub fn api_base(&self) -> &str {
-        &self.inner.base
+        self.inner.bases.primary()
+    }
+
+    /// Every API base URL, primary first (calls fail over along this list).
+    pub fn api_bases(&self) -> impl Iterator<Item = &str> {
+        self.inner.bases.urls()
     }
 
     /// Sends `call` and deserializes the JSON answer into `T` (use `serde_json::Value` for the
@@ -273,6 +280,9 @@ impl ApiClient {
         let mut attempt = 0u32;
         let mut token_retried = false;
         let mut backoff_retries = 0u32;
+        // The bases this call failed on, so a failover never goes back to one.
+        let mut failed: Vec<usize> = Vec::new();
+        let mut base = inner.bases.pick(&failed).unwrap_or(0);
         loop {
             attempt += 1;
             let token = match (&inner.tokens, call.with_token) {
@@ -292,12 +302,19 @@ impl ApiClient {
             let span = tracing::info_span!(
                 "weixin.api.attempt",
                 attempt,
+                base = %inner.bases.url(base),
                 errcode = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
             let started = Instant::now();
             let result = self
-                .send_once(call, endpoint, token.as_ref(), expect)
+                .send_once(
+                    call,
+                    endpoint,
+                    inner.bases.url(base),
+                    token.as_ref(),
+                    expect,
+                )
                 .instrument(span.clone())
                 .await;
             let latency = started.elapsed();
@@ -314,11 +331,24 @@ impl ApiClient {
             if let Some(code) = err.api_code() {
                 span.record("errcode", code.code());
             }
-            let token_retry = err.is_token_invalid() && token.is_some() && !token_retried;
-            let backoff_retry = !token_retry
+            let base_failed = bases::is_base_failure(&err);
+            if base_failed {
+                inner.bases.rest(base);
+                failed.push(base);
+            }
+            // Nothing was sent without a connection, so any call moves; after a 5xx or a
+            // timeout, only an idempotent one. At once, to a base that is up.
+            let failover = base_failed
+                && (err.is_connect() || call.is_idempotent())
+                && failed.len() < inner.bases.len()
+                && inner.bases.has_available(&failed);
+            let token_retry =
+                !failover && err.is_token_invalid() && token.is_some() && !token_retried;
+            let backoff_retry = !failover
+                && !token_retry
                 && backoff_retries + 1 < inner.retry.max_attempts
                 && retry_is_safe(call, &err);
-            let will_retry = token_retry || backoff_retry;
+            let will_retry = failover || token_retry || backoff_retry;
             inner.observer.failure(&ApiFailure::new(
                 &inner.appid,
                 endpoint,
@@ -329,6 +359,11 @@ impl ApiClient {
             ));
             log_failure(&err, will_retry);
             drop(entered);
+            if failover {
+                inner.observer.counters.incr(Counter::Retries);
+                base = inner.bases.pick(&failed).unwrap_or(base);
+                continue;
+            }
             if let (true, Some(rejected), Some(source)) = (token_retry, &token, &inner.tokens) {
                 token_retried = true;
                 inner.observer.counters.incr(Counter::Retries);
@@ -341,6 +376,9 @@ impl ApiClient {
                 backoff_retries += 1;
                 inner.observer.counters.incr(Counter::Retries);
                 tokio::time::sleep(inner.retry.delay(backoff_retries)).await;
+                // Every base failed this call: start again from the best one.
+                failed.clear();
+                base = inner.bases.pick(&failed).unwrap_or(base);
                 continue;
             }
             return (Err(err), attempt);
@@ -351,11 +389,12 @@ impl ApiClient {
         &self,
         call: &Call,
         endpoint: &str,
+        base: &str,
         token: Option<&Secret>,
         expect: &Expect,
     ) -> Result<Payload, Error> {
         let inner = &*self.inner;
-        let url = format!("{}/{}", inner.base, call.path.trim_start_matches('/'));
+        let url = format!("{base}/{}", call.path.trim_start_matches('/'));
         // Only POST JSON calls can be signed; uploads and file downloads never are.
         let signing = inner.signing.as_deref().filter(|_| {
             call.signable && call.method == Method::Post && matches!(expect, Expect::Json)
@@ -483,7 +522,7 @@ impl fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiClient")
             .field("appid", &self.inner.appid)
-            .field("api_base", &self.inner.base)
+            .field("api_bases", &self.inner.bases.urls().collect::<Vec<_>>())
             .field("retry", &self.inner.retry)
             .field("token_source", &self.inner.tokens.is_some())
             .field("signing", &self.inner.signing.is_some())

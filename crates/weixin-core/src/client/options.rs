@@ -1,9 +1,53 @@
-//! Client settings: base URL, timeouts and the retry policy.
+//! Client settings: base URLs and region, timeouts, failover and the retry policy.
 
 use std::time::Duration;
 
-/// The default API host.
-pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
+/// The default API base list: the main domain, then `api2.weixin.qq.com` (WeChat's
+/// disaster-recovery domain).
+pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com,https://api2.weixin.qq.com";
+
+/// Which of WeChat's API domains a client calls first ([`ApiRegion::api_base`] gives the list
+/// for [`ClientOptions::api_base`]). Every region falls back to the main domain, then to
+/// `api2.weixin.qq.com`, WeChat's disaster-recovery domain.
+///
+/// ```
+/// use weixin_core::client::ApiRegion;
+/// assert_eq!(
+///     ApiRegion::Shanghai.api_base(),
+///     "https://sh.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ApiRegion {
+    /// `api.weixin.qq.com`, then `api2.weixin.qq.com` ([`DEFAULT_API_BASE`]).
+    #[default]
+    Default,
+    /// `sh.api.weixin.qq.com` first (East China).
+    Shanghai,
+    /// `sz.api.weixin.qq.com` first (South China).
+    Shenzhen,
+    /// `hk.api.weixin.qq.com` first (Hong Kong).
+    HongKong,
+}
+
+impl ApiRegion {
+    /// The base URL list, primary first.
+    pub fn api_base(self) -> &'static str {
+        match self {
+            Self::Default => DEFAULT_API_BASE,
+            Self::Shanghai => {
+                "https://sh.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
+            }
+            Self::Shenzhen => {
+                "https://sz.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
+            }
+            Self::HongKong => {
+                "https://hk.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
+            }
+        }
+    }
+}
 
 /// How failed idempotent calls are retried: bounded exponential backoff with jitter.
 ///
@@ -56,9 +100,15 @@ impl RetryPolicy {
 /// Settings of the HTTP side of an [`ApiClient`](super::ApiClient).
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    /// The API base URL (default `https://api.weixin.qq.com`); point it at the simulator or a
-    /// mock server in tests.
+    /// The API base URL, or several separated by commas, primary first (default
+    /// [`DEFAULT_API_BASE`]: the main domain, then the disaster-recovery one; see
+    /// [`ApiRegion`]). A call whose connection cannot be made moves to the next base (nothing
+    /// was sent, so sends too); an idempotent call that got HTTP 5xx or timed out moves too. Point
+    /// it at the simulator or a mock server in tests.
     pub api_base: String,
+    /// How long a base that failed (no connection, HTTP 5xx, timeout) is skipped before it is
+    /// tried again (default 30 s).
+    pub failover_rest: Duration,
     /// Connect timeout (default 5 s).
     pub connect_timeout: Duration,
     /// Total timeout of one attempt, body included (default 15 s). A call can override it.
@@ -71,6 +121,7 @@ impl Default for ClientOptions {
     fn default() -> Self {
         Self {
             api_base: DEFAULT_API_BASE.to_owned(),
+            failover_rest: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
             retry: RetryPolicy::default(),
