@@ -61,3 +61,12 @@ mod quickstart_zh {}
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/zh/mini-program.md")]
 mod mini_program_zh {}
+
+// The API-client guides' code, likewise.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/api-signing.md")]
+mod api_signing {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/api-failover.md")]
+mod api_failover {}

@@ -7,7 +7,7 @@
 //! | `WEIXIN_APPSECRET` | its AppSecret | required |
 //! | `WEIXIN_TOKEN` | the message-push `Token` | required |
 //! | `WEIXIN_ENCODING_AES_KEY` | the 43-character `EncodingAESKey` | absent (or empty): plain mode |
-//! | `WEIXIN_API_BASE` | the WeChat API base URL | `https://api.weixin.qq.com` |
+//! | `WEIXIN_API_BASE` | the WeChat API base URL, or several separated by commas (primary first; calls fail over along the list) | `https://api.weixin.qq.com,https://api2.weixin.qq.com` |
 //! | `WEIXIN_API_SYM_KEY` | server-API signing: base64 of the 32-byte symmetric key | absent: calls go out plain |
 //! | `WEIXIN_API_SYM_SN` | its SN | with the key |
 //! | `WEIXIN_API_RSA_KEY` | path to the RSA private key PEM (PKCS#8 or PKCS#1) | with the key |
@@ -52,8 +52,8 @@ pub const SIGNING: [&str; 6] = [
 /// `WEIXIN_LISTEN`.
 pub const LISTEN: &str = "WEIXIN_LISTEN";
 
-/// The real WeChat API host, the default of `WEIXIN_API_BASE`.
-pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
+/// The default of `WEIXIN_API_BASE`: WeChat's main API domain, then its disaster-recovery one.
+pub use weixin::client::DEFAULT_API_BASE;
 /// The default of `WEIXIN_LISTEN`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
@@ -244,13 +244,22 @@ impl Config {
             }
         };
         let api_base = get(API_BASE).unwrap_or_else(|| DEFAULT_API_BASE.to_owned());
-        let api_base = api_base.trim().trim_end_matches('/').to_owned();
-        if !(api_base.starts_with("http://") || api_base.starts_with("https://")) {
+        let api_base = api_base
+            .split(',')
+            .map(|base| base.trim().trim_end_matches('/'))
+            .collect::<Vec<_>>();
+        if let Some(bad) = api_base
+            .iter()
+            .find(|base| !(base.starts_with("http://") || base.starts_with("https://")))
+        {
             return Err(ConfigError::Invalid {
                 variable: API_BASE,
-                problem: format!("expected an http:// or https:// URL, got `{api_base}`"),
+                problem: format!(
+                    "expected http:// or https:// URLs separated by commas, got `{bad}`"
+                ),
             });
         }
+        let api_base = api_base.join(",");
         let api_signing = api_signing(&appid, &get)?;
         let cache = CacheChoice::parse(&get(CACHE).unwrap_or_default())?;
         let listen_text = get(LISTEN).unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
@@ -419,6 +428,13 @@ mod tests {
         );
         assert_eq!(config.api_base, "http://127.0.0.1:9000");
         assert_eq!(config.listen, "0.0.0.0:3000".parse().unwrap());
+        let mut vars = minimal();
+        vars.push((API_BASE, " http://127.0.0.1:9000/ , http://127.0.0.1:9001"));
+        let config = Config::from_lookup(lookup(&vars)).unwrap();
+        assert_eq!(
+            config.api_base,
+            "http://127.0.0.1:9000,http://127.0.0.1:9001"
+        );
     }
 
     #[test]
