@@ -22,12 +22,18 @@ pub(crate) struct KillableListener(pub(crate) TcpListener);
 #[derive(Debug, Clone)]
 pub(crate) struct ConnKill {
     flag: Arc<AtomicBool>,
+    peer: Option<SocketAddr>,
 }
 
 impl ConnKill {
     /// Makes every further write fail, so the server closes the connection unanswered.
     pub(crate) fn kill(&self) {
         self.flag.store(true, Ordering::SeqCst);
+    }
+
+    /// The client's IP address ("" when unknown).
+    pub(crate) fn peer_ip(&self) -> String {
+        self.peer.map(|a| a.ip().to_string()).unwrap_or_default()
     }
 }
 
@@ -38,7 +44,7 @@ impl Listener for KillableListener {
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
             match self.0.accept().await {
-                Ok((stream, _)) => {
+                Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     let flag = Arc::new(AtomicBool::new(false));
                     return (
@@ -46,7 +52,10 @@ impl Listener for KillableListener {
                             inner: stream,
                             flag: flag.clone(),
                         },
-                        ConnKill { flag },
+                        ConnKill {
+                            flag,
+                            peer: Some(peer),
+                        },
                     );
                 }
                 // Too many open files and the like: wait a little, as axum does.
@@ -58,6 +67,7 @@ impl Listener for KillableListener {
     fn local_addr(&self) -> io::Result<Self::Addr> {
         self.0.local_addr().map(|_| ConnKill {
             flag: Arc::new(AtomicBool::new(false)),
+            peer: None,
         })
     }
 }

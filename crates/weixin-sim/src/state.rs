@@ -1,6 +1,6 @@
 //! The simulator's mutable state and WeChat's rules over it (no HTTP here).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine;
@@ -135,6 +135,23 @@ struct ForceRefresh {
 }
 
 /// The mutable part.
+/// How many error answers `openapi/rid/get` can look up.
+pub(crate) const RID_RECORDS: usize = 10_000;
+
+/// An error answer, as `openapi/rid/get` reports it.
+#[derive(Debug, Clone)]
+pub(crate) struct RidRecord {
+    pub(crate) rid: String,
+    /// The app whose token made the call (`None`: no valid token).
+    pub(crate) appid: Option<String>,
+    pub(crate) invoke_time: u64,
+    pub(crate) cost_in_ms: u64,
+    pub(crate) request_url: String,
+    pub(crate) request_body: String,
+    pub(crate) response_body: String,
+    pub(crate) client_ip: String,
+}
+
 #[derive(Debug)]
 pub(crate) struct State {
     apps: HashMap<String, SimApp>,
@@ -145,6 +162,9 @@ pub(crate) struct State {
     quota_used: HashMap<(String, String, u64), u64>,
     calls: BTreeMap<String, u64>,
     signed_calls: BTreeMap<String, u64>,
+    quota_clears: HashMap<(String, u64), u32>,
+    rids: HashMap<String, RidRecord>,
+    rid_order: VecDeque<String>,
     codes: HashMap<String, CodeRec>,
     phone_codes: HashMap<String, PhoneRec>,
     users: HashMap<(String, String), UserRec>,
@@ -170,6 +190,9 @@ impl State {
             quota_used: HashMap::new(),
             calls: BTreeMap::new(),
             signed_calls: BTreeMap::new(),
+            quota_clears: HashMap::new(),
+            rids: HashMap::new(),
+            rid_order: VecDeque::new(),
             codes: HashMap::new(),
             phone_codes: HashMap::new(),
             users: HashMap::new(),
@@ -217,7 +240,8 @@ impl State {
         self.signed_calls.clone()
     }
 
-    /// Counts one call of `path` by `appid` today; 45009 once over the configured limit.
+    /// Counts one call of `path` by `appid` today; 45009 once over the configured limit
+    /// (endpoints without a limit are counted too, for `openapi/quota/get`).
     pub(crate) fn take_quota(
         &mut self,
         config: &SimConfig,
@@ -225,18 +249,68 @@ impl State {
         path: &str,
         day: u64,
     ) -> Result<(), WxError> {
-        let Some(&limit) = config.daily_quotas.get(path) else {
-            return Ok(());
-        };
         let used = self
             .quota_used
             .entry((appid.to_owned(), path.to_owned(), day))
             .or_default();
-        if *used >= limit {
+        if let Some(&limit) = config.daily_quotas.get(path)
+            && *used >= limit
+        {
             return Err(WxError::quota());
         }
         *used += 1;
         Ok(())
+    }
+
+    /// Calls of `path` by `appid` on `day`.
+    pub(crate) fn quota_used(&self, appid: &str, path: &str, day: u64) -> u64 {
+        self.quota_used
+            .get(&(appid.to_owned(), path.to_owned(), day))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Clears `appid`'s use of `path` (every path when `None`) on `day`.
+    pub(crate) fn clear_quota(&mut self, appid: &str, path: Option<&str>, day: u64) {
+        self.quota_used
+            .retain(|(a, p, d), _| !(a == appid && *d == day && path.is_none_or(|path| p == path)));
+    }
+
+    /// Spends one of `appid`'s monthly whole-account quota clears; 48006 past `limit`.
+    pub(crate) fn spend_quota_clear(
+        &mut self,
+        appid: &str,
+        month: u64,
+        limit: u32,
+    ) -> Result<(), WxError> {
+        let spent = self
+            .quota_clears
+            .entry((appid.to_owned(), month))
+            .or_default();
+        if *spent >= limit {
+            return Err(WxError::new(
+                48006,
+                "forbid to clear quota because of reaching the limit",
+            ));
+        }
+        *spent += 1;
+        Ok(())
+    }
+
+    /// Remembers an error answer by its rid, for `openapi/rid/get` (the latest
+    /// [`RID_RECORDS`] are kept).
+    pub(crate) fn record_rid(&mut self, rec: RidRecord) {
+        if self.rid_order.len() >= RID_RECORDS
+            && let Some(old) = self.rid_order.pop_front()
+        {
+            self.rids.remove(&old);
+        }
+        self.rid_order.push_back(rec.rid.clone());
+        self.rids.insert(rec.rid.clone(), rec);
+    }
+
+    pub(crate) fn rid(&self, rid: &str) -> Option<&RidRecord> {
+        self.rids.get(rid)
     }
 
     /// Today's use of every limited endpoint: `(appid, path, used)`, sorted.

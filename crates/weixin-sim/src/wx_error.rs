@@ -74,13 +74,28 @@ pub(crate) fn rid() -> String {
     )
 }
 
+/// Set on every error answer, so `openapi/rid/get` can find it by its rid.
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedRid {
+    pub(crate) rid: String,
+    /// The answer's JSON text.
+    pub(crate) body: String,
+}
+
 impl IntoResponse for WxError {
     fn into_response(self) -> Response {
+        let rid = rid();
         let body = json!({
             "errcode": self.code,
-            "errmsg": format!("{} rid: {}", self.msg, rid()),
+            "errmsg": format!("{} rid: {}", self.msg, rid),
         });
-        (self.status, Json(body)).into_response()
+        let issued = IssuedRid {
+            rid,
+            body: body.to_string(),
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        response.extensions_mut().insert(issued);
+        response
     }
 }
 

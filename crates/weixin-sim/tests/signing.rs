@@ -112,6 +112,7 @@ async fn broken_requests_get_the_platform_errcodes() {
 #[tokio::test]
 async fn stale_requests_for_another_app_or_an_app_without_keys_are_refused() {
     let sim = sim().await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let url = format!("{}{SEND}", sim.base_url());
     let fields = json!({"touser": "o-user", "msgtype": "text", "text": {"content": "x"}});

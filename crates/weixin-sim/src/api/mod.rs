@@ -17,6 +17,7 @@ mod links;
 mod login;
 mod media;
 mod phone;
+mod quota;
 mod security;
 mod signed;
 mod subscribe;
@@ -70,7 +71,22 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/wxa/generatescheme", post_only(post(links::scheme)))
         .route("/wxa/generate_urllink", post_only(post(links::url_link)))
         .route("/wxa/genwxashortlink", post_only(post(links::short_link)))
-        .route_layer(from_fn_with_state(shared, signed::enforce))
+        .route(
+            "/cgi-bin/openapi/quota/get",
+            post_only(post(quota::quota_get)),
+        )
+        .route(
+            "/cgi-bin/openapi/quota/clear",
+            post_only(post(quota::quota_clear_one)),
+        )
+        .route("/cgi-bin/clear_quota", post_only(post(quota::clear_quota)))
+        .route(
+            "/cgi-bin/clear_quota/v2",
+            post_only(post(quota::clear_quota_v2)),
+        )
+        .route("/cgi-bin/openapi/rid/get", post_only(post(quota::rid_get)))
+        .route_layer(from_fn_with_state(shared.clone(), signed::enforce))
+        .route_layer(from_fn_with_state(shared, quota::record_rids))
 }
 
 fn get_only(route: MethodRouter<Arc<Shared>>) -> MethodRouter<Arc<Shared>> {
