@@ -50,7 +50,7 @@ impl Simulator {
             .merge(console::routes())
             .fallback(|| async { WxError::invalid_url() })
             .layer(from_fn_with_state(shared.clone(), faults::apply))
-            .layer(DefaultBodyLimit::max(20 * 1024 * 1024))
+            .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
             .with_state(shared)
     }
 

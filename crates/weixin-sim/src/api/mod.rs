@@ -27,6 +27,16 @@ mod wxacode;
 /// The query string as a map.
 pub(crate) type Params = HashMap<String, String>;
 
+/// The largest request body an API route reads (uploads included).
+pub(crate) const BODY_LIMIT: usize = 20 * 1024 * 1024;
+
+/// The `access_token` of a URL query.
+pub(crate) fn token_of(query: Option<&str>) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.into_owned())
+}
+
 /// Every API route.
 pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()

@@ -11,7 +11,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use super::{Params, authorize, json_body, str_field};
+use super::{BODY_LIMIT, Params, authorize, json_body, str_field, token_of};
 use crate::listener::ConnKill;
 use crate::state::{RidRecord, Shared};
 use crate::wx_error::{ApiResult, IssuedRid, WxError, ok_json};
@@ -22,8 +22,6 @@ const CLEARS_PER_MONTH: u32 = 10;
 const UNLISTED_DAILY_LIMIT: u64 = 10_000_000;
 /// The most of a request body `openapi/rid/get` reports.
 const RID_BODY_MAX: usize = 4096;
-/// The largest request body read (the API routes' own limit).
-const BODY_LIMIT: usize = 20 * 1024 * 1024;
 
 /// The `cgi_path` of a quota call: 76003 without a leading `/`, 76022 for `sns` paths (not
 /// counted), 76021 for what is not an API path.
@@ -181,9 +179,7 @@ pub(crate) async fn record_rids(
             .filter(|(k, _)| k != "access_token")
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-    let token = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-        .find(|(k, _)| k == "access_token")
-        .map(|(_, v)| v.into_owned());
+    let token = token_of(req.uri().query());
     let (parts, body) = req.into_parts();
     let Ok(body) = to_bytes(body, BODY_LIMIT).await else {
         return axum::response::IntoResponse::into_response(WxError::data_format());

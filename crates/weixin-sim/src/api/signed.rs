@@ -15,6 +15,7 @@ use weixin_crypto::api_signing::{
     HEADER_APPID, HEADER_SERIAL, HEADER_SIGNATURE, PlatformSigning, SignedHeaders,
 };
 
+use super::{BODY_LIMIT, token_of};
 use crate::signing::{SigningFault, errmsg};
 use crate::state::Shared;
 use crate::wx_error::WxError;
@@ -29,9 +30,6 @@ pub(crate) const SIGNABLE: &[&str] = &[
     "/cgi-bin/openapi/quota/get",
     "/cgi-bin/openapi/rid/get",
 ];
-
-/// The largest body read (the API routes' own limit).
-const BODY_LIMIT: usize = 20 * 1024 * 1024;
 
 /// Seconds a [`SigningFault::StaleTimestamp`] answer is dated back.
 const STALE_BY_SECS: i64 = 600;
@@ -156,12 +154,6 @@ fn spoil(fault: SigningFault, name: &str, value: String) -> String {
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn token_of(query: Option<&str>) -> Option<String> {
-    url::form_urlencoded::parse(query?.as_bytes())
-        .find(|(k, _)| k == "access_token")
-        .map(|(_, v)| v.into_owned())
 }
 
 /// The URL called, without its query: `http://<host><path>`.
