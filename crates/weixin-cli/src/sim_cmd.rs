@@ -61,9 +61,14 @@ pub enum SimCommand {
 /// Arguments of `weixin sim serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on. Anything but loopback is warned about: the simulator has no
+    /// authentication.
     #[arg(long, default_value = "127.0.0.1:8081")]
     pub listen: SocketAddr,
+    /// A host name (or host:port) besides the loopback ones that may reach /sim/* (the admin
+    /// and inspection endpoints and the console), e.g. a Docker service name. Repeatable.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    pub allow_hosts: Vec<String>,
     /// The app's appid.
     #[arg(long, default_value = weixin_sim::DEFAULT_APPID)]
     pub appid: String,
@@ -368,12 +373,13 @@ fn plan_serve(args: ServeArgs) -> Result<SimPlan, CliError> {
         },
         latency: Duration::from_millis(args.latency_ms),
     };
-    let config = SimConfig::default()
+    let mut config = SimConfig::default()
         .app(app.clone())
         .token_ttl(Duration::from_secs(args.token_ttl))
         .faults(faults)
         .seed(args.seed)
         .listen(args.listen);
+    config.allowed_hosts = args.allow_hosts;
     Ok(SimPlan::Serve {
         config,
         listen: args.listen,
@@ -387,6 +393,11 @@ fn serve(
     app: &SimApp,
     stdout: &mut dyn Write,
 ) -> Result<(), CliError> {
+    if !listen.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {listen}, beyond loopback: anyone who can reach it can get tokens for the simulated apps and read what they send (the simulator has no authentication; /sim/* still answers only loopback hosts and --allow-host ones)"
+        );
+    }
     runtime()?.block_on(async {
         let sim = Simulator::start(config)
             .await

@@ -155,6 +155,10 @@ pub struct SimConfig {
     pub seed: u64,
     /// Address to listen on for [`crate::Simulator::start`]; default `127.0.0.1:0`.
     pub listen: SocketAddr,
+    /// Host names (or `host:port`) besides loopback ones that may reach `/sim/*`, e.g. the
+    /// container name when the simulator runs in Docker. Default none: a web page that
+    /// rebinds its DNS name to 127.0.0.1 cannot read or reset the simulator.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -177,6 +181,7 @@ impl Default for SimConfig {
             faults: Faults::none(),
             seed: 0x5EED,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -238,6 +243,13 @@ impl SimConfig {
     #[must_use]
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
+        self
+    }
+
+    /// Lets `host` (a name, or `host:port`) reach `/sim/*` besides the loopback names.
+    #[must_use]
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into());
         self
     }
 

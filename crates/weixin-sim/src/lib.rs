@@ -60,6 +60,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod admin_guard;
 mod api;
 mod clock;
 mod config;

@@ -15,7 +15,7 @@ use crate::handle::{SimError, SimHandle};
 use crate::listener::{ConnKill, KillableListener, bound_addr};
 use crate::state::Shared;
 use crate::wx_error::WxError;
-use crate::{api, console, faults, inspect};
+use crate::{admin_guard, api, console, faults, inspect};
 
 /// The offline WeChat platform. Build one from a [`SimConfig`], then either serve it
 /// ([`Simulator::start`]) or call its [`router`](Simulator::router) in process.
@@ -50,6 +50,7 @@ impl Simulator {
             .merge(console::routes())
             .fallback(|| async { WxError::invalid_url() })
             .layer(from_fn_with_state(shared.clone(), faults::apply))
+            .layer(from_fn_with_state(shared.clone(), admin_guard::guard))
             .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
             .with_state(shared)
     }
