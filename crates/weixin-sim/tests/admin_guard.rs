@@ -62,7 +62,9 @@ async fn sim_endpoints_refuse_rebound_hosts_and_cross_site_posts() {
 
     // The API routes are not affected by the guard (any Host, as WeChat's own).
     let api = http
-        .get(url("/cgi-bin/token?grant_type=client_credential&appid=x&secret=y"))
+        .get(url(
+            "/cgi-bin/token?grant_type=client_credential&appid=x&secret=y",
+        ))
         .header("host", "api.weixin.qq.com")
         .send()
         .await
