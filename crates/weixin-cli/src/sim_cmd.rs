@@ -69,6 +69,11 @@ pub struct ServeArgs {
     /// and inspection endpoints and the console), e.g. a Docker service name. Repeatable.
     #[arg(long = "allow-host", value_name = "HOST")]
     pub allow_hosts: Vec<String>,
+    /// Server-API signing on for the app, with the simulator's demo keys: the signable
+    /// endpoints require signed, encrypted calls. Prints the six WEIXIN_API_* variables for the
+    /// app (the key files are written under the system's temporary directory).
+    #[arg(long)]
+    pub signing: bool,
     /// The app's appid.
     #[arg(long, default_value = weixin_sim::DEFAULT_APPID)]
     pub appid: String,
@@ -325,11 +330,13 @@ pub(crate) fn describe(plan: &SimPlan, out: &mut dyn Write) -> Result<(), CliErr
             app,
         } => writeln!(
             out,
-            "would serve app {} (original id {}) on {listen}, token ttl {} s, faults {:?}",
+            "would serve app {} (original id {}) on {listen}, token ttl {} s, faults {:?}, signing {}, allowed hosts {:?}",
             app.appid,
             app.original_id,
             config.token_ttl.as_secs(),
-            config.faults
+            config.faults,
+            if app.is_signing() { "on" } else { "off" },
+            config.allowed_hosts
         )?,
         SimPlan::Push {
             target,
@@ -355,6 +362,9 @@ fn plan_serve(args: ServeArgs) -> Result<SimPlan, CliError> {
     let mut app = SimApp::new(&args.appid, &args.secret);
     if let Some(gh) = &args.original_id {
         app = app.original_id(gh);
+    }
+    if args.signing {
+        app = app.demo_signing();
     }
     if args.token_ttl > MAX_TOKEN_TTL_SECS {
         return Err(CliError(format!(
@@ -411,6 +421,15 @@ fn serve(
             sim.base_url()
         )?;
         writeln!(stdout, "console: {}/sim/console", sim.base_url())?;
+        if app.is_signing() {
+            let dir = std::env::temp_dir().join(format!("weixin-sim-keys-{}", app.appid));
+            let env = weixin_sim::signing::demo::write_env(&dir)
+                .map_err(|e| CliError(format!("cannot write the demo keys to {}: {e}", dir.display())))?;
+            writeln!(stdout, "server-API signing on (demo keys, never for WeChat); give the app:")?;
+            for (name, value) in env {
+                writeln!(stdout, "  {name}={value}")?;
+            }
+        }
         stdout.flush()?;
         tokio::signal::ctrl_c().await?;
         sim.stop().await.map_err(|e| CliError(e.to_string()))?;

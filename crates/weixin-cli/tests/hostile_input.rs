@@ -265,6 +265,28 @@ fn an_absurd_token_ttl_is_refused() {
 }
 
 #[test]
+fn serve_takes_signing_and_allowed_hosts() {
+    let out = run(&["sim", "serve"], b"").unwrap();
+    let plan = String::from_utf8(out.stdout).unwrap();
+    assert!(plan.contains("signing off, allowed hosts []"), "{plan}");
+    let args = [
+        "sim",
+        "serve",
+        "--signing",
+        "--allow-host",
+        "sim.internal",
+        "--allow-host",
+        "b:1",
+    ];
+    let out = run(&args, b"").unwrap();
+    let plan = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        plan.contains(r#"signing on, allowed hosts ["sim.internal", "b:1"]"#),
+        "{plan}"
+    );
+}
+
+#[test]
 fn hostile_push_urls_and_keys_are_refused_before_sending() {
     let push = |url: &'static str, extra: &[&'static str]| {
         let mut args = vec!["sim", "push", "--url", url, "--token", "t", "--appid", "wx"];

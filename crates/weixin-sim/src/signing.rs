@@ -65,6 +65,28 @@ pub mod demo {
             .unwrap_or_else(|e| unreachable(&e))
     }
 
+    /// The six `WEIXIN_API_*` variables an app needs to call the simulator signed with these
+    /// keys (the sample app's contract); the private key and the certificate are written to
+    /// `dir` (created if needed) as `developer-key.pem` and `platform-cert.pem`.
+    ///
+    /// # Errors
+    /// The I/O error of creating `dir` or writing a file.
+    pub fn write_env(dir: &std::path::Path) -> std::io::Result<Vec<(&'static str, String)>> {
+        std::fs::create_dir_all(dir)?;
+        let key = dir.join("developer-key.pem");
+        std::fs::write(&key, DEVELOPER_KEY_PEM)?;
+        let cert = dir.join("platform-cert.pem");
+        std::fs::write(&cert, PLATFORM_CERT_PEM)?;
+        Ok(vec![
+            ("WEIXIN_API_SYM_KEY", SYMMETRIC_KEY.to_owned()),
+            ("WEIXIN_API_SYM_SN", SYMMETRIC_SN.to_owned()),
+            ("WEIXIN_API_RSA_KEY", key.display().to_string()),
+            ("WEIXIN_API_RSA_SN", DEVELOPER_SN.to_owned()),
+            ("WEIXIN_API_PLATFORM_CERT", cert.display().to_string()),
+            ("WEIXIN_API_PLATFORM_SN", PLATFORM_SN.to_owned()),
+        ])
+    }
+
     /// The committed keys are tested to load (`demo_keys_load`); failing here is a build defect.
     #[cold]
     fn unreachable(e: &ApiSigningError) -> ! {

@@ -200,30 +200,13 @@ impl Stage {
     }
 }
 
-/// The six `WEIXIN_API_*` variables with the simulator's demo keys; the key and certificate
-/// files are written to a directory of their own under the system's temporary directory.
+/// The six `WEIXIN_API_*` variables with the simulator's demo keys, the key and certificate
+/// files in a directory of their own under the system's temporary directory.
 fn signing_env(appid: &str) -> Result<Vec<(String, String)>, String> {
-    use weixin_sim::signing::demo;
     let dir = std::env::temp_dir().join(format!("wxopen-demo-keys-{appid}"));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let write = |name: &str, pem: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, pem).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok::<_, String>(path.display().to_string())
-    };
-    let key = write("developer-key.pem", demo::DEVELOPER_KEY_PEM)?;
-    let cert = write("platform-cert.pem", demo::PLATFORM_CERT_PEM)?;
-    Ok([
-        ("WEIXIN_API_SYM_KEY", demo::SYMMETRIC_KEY.to_owned()),
-        ("WEIXIN_API_SYM_SN", demo::SYMMETRIC_SN.to_owned()),
-        ("WEIXIN_API_RSA_KEY", key),
-        ("WEIXIN_API_RSA_SN", demo::DEVELOPER_SN.to_owned()),
-        ("WEIXIN_API_PLATFORM_CERT", cert),
-        ("WEIXIN_API_PLATFORM_SN", demo::PLATFORM_SN.to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect())
+    let env = weixin_sim::signing::demo::write_env(&dir)
+        .map_err(|e| format!("demo keys in {}: {e}", dir.display()))?;
+    Ok(env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// The `wxopen-sample` binary next to the running executable (how `wxopen-demo` finds it).
