@@ -66,10 +66,6 @@ impl Bases {
         &self.list[index].url
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.list.len()
-    }
-
     fn now_ms(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }

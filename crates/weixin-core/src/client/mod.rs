@@ -336,12 +336,10 @@ impl ApiClient {
                 inner.bases.rest(base);
                 failed.push(base);
             }
-            // Nothing was sent without a connection, so any call moves; after a 5xx or a
-            // timeout, only an idempotent one. At once, to a base that is up.
-            let failover = base_failed
-                && (err.is_connect() || call.is_idempotent())
-                && failed.len() < inner.bases.len()
-                && inner.bases.has_available(&failed);
+            // Moves at once to a base that is up, when repeating the call is safe (no
+            // connection: nothing was sent; 5xx or timeout: idempotent calls only).
+            let failover =
+                base_failed && retry_is_safe(call, &err) && inner.bases.has_available(&failed);
             let token_retry =
                 !failover && err.is_token_invalid() && token.is_some() && !token_retried;
             let backoff_retry = !failover

@@ -2,9 +2,16 @@
 
 use std::time::Duration;
 
+/// WeChat's main API domain, then its disaster-recovery one: every list ends with them.
+macro_rules! main_domains {
+    () => {
+        "https://api.weixin.qq.com,https://api2.weixin.qq.com"
+    };
+}
+
 /// The default API base list: the main domain, then `api2.weixin.qq.com` (WeChat's
 /// disaster-recovery domain).
-pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com,https://api2.weixin.qq.com";
+pub const DEFAULT_API_BASE: &str = main_domains!();
 
 /// Which of WeChat's API domains a client calls first ([`ApiRegion::api_base`] gives the list
 /// for [`ClientOptions::api_base`]). Every region falls back to the main domain, then to
@@ -36,15 +43,9 @@ impl ApiRegion {
     pub fn api_base(self) -> &'static str {
         match self {
             Self::Default => DEFAULT_API_BASE,
-            Self::Shanghai => {
-                "https://sh.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
-            }
-            Self::Shenzhen => {
-                "https://sz.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
-            }
-            Self::HongKong => {
-                "https://hk.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
-            }
+            Self::Shanghai => concat!("https://sh.api.weixin.qq.com,", main_domains!()),
+            Self::Shenzhen => concat!("https://sz.api.weixin.qq.com,", main_domains!()),
+            Self::HongKong => concat!("https://hk.api.weixin.qq.com,", main_domains!()),
         }
     }
 }

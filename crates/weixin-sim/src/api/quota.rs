@@ -167,45 +167,46 @@ pub(crate) async fn record_rids(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let client_ip = req
+    // Kept cheaply (reference counts); the record is only built for an error answer.
+    let conn = req
         .extensions()
         .get::<ConnectInfo<ConnKill>>()
-        .map(|ConnectInfo(conn)| conn.peer_ip())
-        .unwrap_or_default();
-    let path = req.uri().path().to_owned();
-    // The query as WeChat shows it: without the token.
-    let query: Vec<String> =
-        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-            .filter(|(k, _)| k != "access_token")
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-    let token = token_of(req.uri().query());
+        .map(|ConnectInfo(conn)| conn.clone());
+    let uri = req.uri().clone();
     let (parts, body) = req.into_parts();
     let Ok(body) = to_bytes(body, BODY_LIMIT).await else {
         return axum::response::IntoResponse::into_response(WxError::data_format());
     };
-    let request_body = String::from_utf8_lossy(&body[..body.len().min(RID_BODY_MAX)]).into_owned();
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from(body.clone())))
+        .await;
     if let Some(issued) = response.extensions().get::<IssuedRid>() {
+        let query = uri.query().unwrap_or("");
+        // The query as WeChat shows it: without the token.
+        let shown: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+            .filter(|(k, _)| k != "access_token")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let request_url = if shown.is_empty() {
+            uri.path().to_owned()
+        } else {
+            format!("{}?{}", uri.path(), shown.join("&"))
+        };
         let now = shared.now();
         let mut state = shared.state();
         let appid = state
-            .check_token(&shared.config, token.as_deref(), now)
+            .check_token(&shared.config, token_of(Some(query)).as_deref(), now)
             .ok();
-        let request_url = if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", query.join("&"))
-        };
         state.record_rid(RidRecord {
             rid: issued.rid.clone(),
             appid,
             invoke_time: now / 1000,
             cost_in_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             request_url,
-            request_body,
+            request_body: String::from_utf8_lossy(&body[..body.len().min(RID_BODY_MAX)])
+                .into_owned(),
             response_body: issued.body.clone(),
-            client_ip,
+            client_ip: conn.map(|c| c.peer_ip()).unwrap_or_default(),
         });
     }
     response

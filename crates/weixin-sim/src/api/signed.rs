@@ -39,11 +39,10 @@ pub(crate) async fn enforce(
     req: Request,
     next: Next,
 ) -> Response {
-    let path = req.uri().path().to_owned();
-    if !SIGNABLE.contains(&path.as_str()) {
+    if !SIGNABLE.contains(&req.uri().path()) {
         return next.run(req).await;
     }
-    let signed = SignedHeaders::from_lookup(|name| header_str(req.headers(), name)).is_signed();
+    let path = req.uri().path().to_owned();
     // The token names the app; a bad token is the handler's to refuse (40001, 42001, …).
     let token = token_of(req.uri().query());
     let appid = {
@@ -55,7 +54,7 @@ pub(crate) async fn enforce(
     };
     let platform = shared.state().app(&appid).and_then(|a| a.signing());
     let Some(platform) = platform else {
-        if signed {
+        if SignedHeaders::from_lookup(|name| header_str(req.headers(), name)).is_signed() {
             return WxError::new(
                 40238,
                 "API_NoExist_DevSecretSym: API security is not set up for this app",
