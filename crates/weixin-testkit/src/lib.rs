@@ -40,6 +40,7 @@
 mod atomic;
 mod basics;
 pub mod bench;
+pub mod endpoints;
 mod lock;
 pub mod lock_processes;
 mod namespace;

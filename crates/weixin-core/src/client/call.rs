@@ -126,6 +126,16 @@ impl Call {
         self
     }
 
+    /// Adds every field of a flat struct as a query parameter (`None` fields skipped). A value
+    /// that is not a flat struct is reported when the call is sent.
+    pub fn query_of<Q: Serialize + ?Sized>(mut self, query: &Q) -> Self {
+        match super::endpoint::query_pairs(query) {
+            Ok(pairs) => self.query.extend(pairs),
+            Err(e) => self.encode_error = Some(e),
+        }
+        self
+    }
+
     /// Sets a JSON body. A serialization failure is reported when the call is sent.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {

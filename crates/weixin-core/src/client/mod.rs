@@ -15,6 +15,7 @@
 
 mod bases;
 mod call;
+mod endpoint;
 mod http;
 mod options;
 mod response;
@@ -22,6 +23,7 @@ mod signed;
 mod token_source;
 
 pub use call::{Call, Method, Upload};
+pub use endpoint::{Endpoint, Request};
 pub use options::{ApiRegion, ClientOptions, DEFAULT_API_BASE, RetryPolicy};
 pub use response::Download;
 pub use token_source::AccessTokenSource;
@@ -188,6 +190,23 @@ impl ApiClient {
     /// Every API base URL, primary first (calls fail over along this list).
     pub fn api_bases(&self) -> impl Iterator<Item = &str> {
         self.inner.bases.urls()
+    }
+
+    /// Sends a declared [`Request`] and decodes its JSON answer.
+    pub async fn send<R>(&self, request: &R) -> Result<R::Response, Error>
+    where
+        R: Request + ?Sized,
+        R::Response: DeserializeOwned,
+    {
+        self.json(request.call()).await
+    }
+
+    /// Sends a declared [`Request`] to a binary endpoint (see [`ApiClient::bytes`]).
+    pub async fn download<R>(&self, request: &R) -> Result<Download, Error>
+    where
+        R: Request<Response = Download> + ?Sized,
+    {
+        self.bytes(request.call()).await
     }
 
     /// Sends `call` and deserializes the JSON answer into `T` (use `serde_json::Value` for the

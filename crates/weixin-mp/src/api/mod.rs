@@ -64,6 +64,21 @@ use weixin_core::client::ApiClient;
 
 pub use common::{Lang, OpenIdPage};
 
+use weixin_core::client::Endpoint;
+
+/// Every endpoint the Official Account handles call, with its handle method, idempotency and
+/// signing capability (docs/api-coverage.md is generated from it).
+///
+/// ```
+/// let endpoints = weixin_mp::api::endpoints();
+/// let create = endpoints.iter().find(|e| e.path() == "/cgi-bin/tags/create").unwrap();
+/// assert_eq!(create.handle(), "MpApi::tags().create");
+/// assert!(!create.is_idempotent());
+/// ```
+pub fn endpoints() -> Vec<Endpoint> {
+    [tags::ENDPOINTS].concat()
+}
+
 /// The Official Account API client: one registered app, every API area as a handle.
 ///
 /// Cloning is cheap (an `Arc` inside).

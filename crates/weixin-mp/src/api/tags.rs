@@ -9,11 +9,12 @@
 //! # Ok(()) }
 //! ```
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use weixin_core::Error;
-use weixin_core::client::{ApiClient, Call};
+use weixin_core::client::{ApiClient, Endpoint, Request};
 
-use super::common::{OpenIdPage, send_ok};
+use super::common::OpenIdPage;
 
 /// A tag.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -27,10 +28,17 @@ pub struct Tag {
     pub count: u64,
 }
 
-#[derive(Serialize)]
-struct TagBody<'a> {
-    tag: TagFields<'a>,
-}
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    CreateTag::ENDPOINT,
+    ListTags::ENDPOINT,
+    UpdateTag::ENDPOINT,
+    DeleteTag::ENDPOINT,
+    TagUsers::ENDPOINT,
+    UntagUsers::ENDPOINT,
+    UserTags::ENDPOINT,
+    TagMembers::ENDPOINT,
+];
 
 #[derive(Serialize)]
 struct TagFields<'a> {
@@ -40,10 +48,23 @@ struct TagFields<'a> {
     name: Option<&'a str>,
 }
 
+#[derive(Serialize)]
+struct CreateTag<'a> {
+    tag: TagFields<'a>,
+}
+
 #[derive(Deserialize)]
 struct Created {
     tag: Tag,
 }
+
+impl Request for CreateTag<'_> {
+    type Response = Created;
+    const ENDPOINT: Endpoint = Endpoint::post("/cgi-bin/tags/create", "MpApi::tags().create");
+}
+
+#[derive(Serialize)]
+struct ListTags;
 
 #[derive(Deserialize)]
 struct TagList {
@@ -51,14 +72,64 @@ struct TagList {
     tags: Vec<Tag>,
 }
 
+impl Request for ListTags {
+    type Response = TagList;
+    const ENDPOINT: Endpoint = Endpoint::get("/cgi-bin/tags/get", "MpApi::tags().list");
+}
+
 #[derive(Serialize)]
-struct Batch<'a> {
+struct UpdateTag<'a> {
+    tag: TagFields<'a>,
+}
+
+impl Request for UpdateTag<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/tags/update", "MpApi::tags().update").idempotent();
+}
+
+#[derive(Serialize)]
+struct DeleteTag<'a> {
+    tag: TagFields<'a>,
+}
+
+impl Request for DeleteTag<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post("/cgi-bin/tags/delete", "MpApi::tags().delete");
+}
+
+#[derive(Serialize)]
+struct TagUsers<'a> {
     openid_list: &'a [&'a str],
     tagid: i64,
 }
 
+impl Request for TagUsers<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/tags/members/batchtagging",
+        "MpApi::tags().tag_users",
+    )
+    .idempotent();
+}
+
 #[derive(Serialize)]
-struct OpenId<'a> {
+struct UntagUsers<'a> {
+    openid_list: &'a [&'a str],
+    tagid: i64,
+}
+
+impl Request for UntagUsers<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/tags/members/batchuntagging",
+        "MpApi::tags().untag_users",
+    )
+    .idempotent();
+}
+
+#[derive(Serialize)]
+struct UserTags<'a> {
     openid: &'a str,
 }
 
@@ -68,10 +139,22 @@ struct TagIds {
     tagid_list: Vec<i64>,
 }
 
+impl Request for UserTags<'_> {
+    type Response = TagIds;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/tags/getidlist", "MpApi::tags().user_tags").idempotent();
+}
+
 #[derive(Serialize)]
-struct Members<'a> {
+struct TagMembers<'a> {
     tagid: i64,
     next_openid: &'a str,
+}
+
+impl Request for TagMembers<'_> {
+    type Response = OpenIdPage;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/user/tag/get", "MpApi::tags().users").idempotent();
 }
 
 /// Tag APIs. Cloning is cheap.
@@ -86,78 +169,64 @@ impl TagsApi {
         Self { api }
     }
 
-    fn tag(id: Option<i64>, name: Option<&str>) -> TagBody<'_> {
-        TagBody {
-            tag: TagFields { id, name },
-        }
-    }
-
     /// Creates a tag (`POST cgi-bin/tags/create`).
     pub async fn create(&self, name: &str) -> Result<Tag, Error> {
-        let call = Call::post("/cgi-bin/tags/create").json(&Self::tag(None, Some(name)));
-        let created: Created = self.api.json(call).await?;
-        Ok(created.tag)
+        let tag = TagFields {
+            id: None,
+            name: Some(name),
+        };
+        Ok(self.api.send(&CreateTag { tag }).await?.tag)
     }
 
     /// All tags with their user counts (`GET cgi-bin/tags/get`).
     pub async fn list(&self) -> Result<Vec<Tag>, Error> {
-        let list: TagList = self.api.json(Call::get("/cgi-bin/tags/get")).await?;
-        Ok(list.tags)
+        Ok(self.api.send(&ListTags).await?.tags)
     }
 
     /// Renames a tag (`POST cgi-bin/tags/update`).
     pub async fn update(&self, id: i64, name: &str) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/tags/update")
-            .json(&Self::tag(Some(id), Some(name)))
-            .idempotent();
-        send_ok(&self.api, call).await
+        let tag = TagFields {
+            id: Some(id),
+            name: Some(name),
+        };
+        self.api.send(&UpdateTag { tag }).await.map(drop)
     }
 
     /// Deletes a tag (`POST cgi-bin/tags/delete`), at most once.
     pub async fn delete(&self, id: i64) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/tags/delete").json(&Self::tag(Some(id), None));
-        send_ok(&self.api, call).await
+        let tag = TagFields {
+            id: Some(id),
+            name: None,
+        };
+        self.api.send(&DeleteTag { tag }).await.map(drop)
     }
 
     /// Gives up to 50 users a tag (`POST cgi-bin/tags/members/batchtagging`).
     pub async fn tag_users(&self, tagid: i64, openids: &[&str]) -> Result<(), Error> {
-        let body = Batch {
+        let request = TagUsers {
             openid_list: openids,
             tagid,
         };
-        let call = Call::post("/cgi-bin/tags/members/batchtagging")
-            .json(&body)
-            .idempotent();
-        send_ok(&self.api, call).await
+        self.api.send(&request).await.map(drop)
     }
 
     /// Removes a tag from up to 50 users (`POST cgi-bin/tags/members/batchuntagging`).
     pub async fn untag_users(&self, tagid: i64, openids: &[&str]) -> Result<(), Error> {
-        let body = Batch {
+        let request = UntagUsers {
             openid_list: openids,
             tagid,
         };
-        let call = Call::post("/cgi-bin/tags/members/batchuntagging")
-            .json(&body)
-            .idempotent();
-        send_ok(&self.api, call).await
+        self.api.send(&request).await.map(drop)
     }
 
     /// The tag ids of a user (`POST cgi-bin/tags/getidlist`).
     pub async fn user_tags(&self, openid: &str) -> Result<Vec<i64>, Error> {
-        let call = Call::post("/cgi-bin/tags/getidlist")
-            .json(&OpenId { openid })
-            .idempotent();
-        let ids: TagIds = self.api.json(call).await?;
-        Ok(ids.tagid_list)
+        Ok(self.api.send(&UserTags { openid }).await?.tagid_list)
     }
 
     /// One page of the users having a tag (`POST cgi-bin/user/tag/get`); start with an empty
     /// `next_openid`.
     pub async fn users(&self, tagid: i64, next_openid: &str) -> Result<OpenIdPage, Error> {
-        let call = Call::post("/cgi-bin/user/tag/get")
-            .json(&Members { tagid, next_openid })
-            .idempotent();
-        self.api.json(call).await
+        self.api.send(&TagMembers { tagid, next_openid }).await
     }
 }
