@@ -301,3 +301,6 @@ impl BasicApi {
         send_ok(self.app.api(), call).await
     }
 }
+
+/// Every endpoint of this area (filled in as the area moves to declared requests).
+pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

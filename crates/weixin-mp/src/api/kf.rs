@@ -229,3 +229,6 @@ impl KfApi {
         self.api.json(call).await
     }
 }
+
+/// Every endpoint of this area (filled in as the area moves to declared requests).
+pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

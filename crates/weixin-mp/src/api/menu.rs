@@ -387,3 +387,6 @@ impl MenuApi {
         Ok(matched.button)
     }
 }
+
+/// Every endpoint of this area (filled in as the area moves to declared requests).
+pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

@@ -76,7 +76,19 @@ use weixin_core::client::Endpoint;
 /// assert!(!create.is_idempotent());
 /// ```
 pub fn endpoints() -> Vec<Endpoint> {
-    [tags::ENDPOINTS].concat()
+    [
+        basic::ENDPOINTS,
+        custom::ENDPOINTS,
+        kf::ENDPOINTS,
+        media::ENDPOINTS,
+        menu::ENDPOINTS,
+        oauth::ENDPOINTS,
+        qrcode::ENDPOINTS,
+        tags::ENDPOINTS,
+        template::ENDPOINTS,
+        user::ENDPOINTS,
+    ]
+    .concat()
 }
 
 /// The Official Account API client: one registered app, every API area as a handle.

@@ -276,3 +276,6 @@ impl TemplateApi {
         Ok(id.template_id)
     }
 }
+
+/// Every endpoint of this area (filled in as the area moves to declared requests).
+pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

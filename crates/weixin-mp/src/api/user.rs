@@ -184,3 +184,6 @@ impl UserApi {
         send_ok(&self.api, call).await
     }
 }
+
+/// Every endpoint of this area (filled in as the area moves to declared requests).
+pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

@@ -68,3 +68,6 @@ impl MediaApi {
         Self { api }
     }
 }
+
+/// Every endpoint of this area (filled in as the area moves to declared requests).
+pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

@@ -1,0 +1,7 @@
+//! The media area.
+
+use weixin_testkit::endpoints::Case;
+
+pub(crate) fn cases() -> Vec<Case> {
+    vec![]
+}

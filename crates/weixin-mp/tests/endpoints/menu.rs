@@ -1,0 +1,7 @@
+//! The menu area.
+
+use weixin_testkit::endpoints::Case;
+
+pub(crate) fn cases() -> Vec<Case> {
+    vec![]
+}
