@@ -5,6 +5,19 @@ use weixin_crypto::api_signing::{
     ApiSigning, ApiSigningError, PlatformSigning, PublicKey, SigningKey, SymmetricKey,
 };
 
+/// The paths the simulator serves encrypted and signed for an app with signing on (the
+/// endpoints whose doc says "支持加密请求", of those it serves). The SDK's endpoint declarations
+/// mark the same paths signable; a test keeps the two in step.
+pub const SIGNABLE_PATHS: &[&str] = &[
+    "/cgi-bin/message/custom/send",
+    "/cgi-bin/message/subscribe/send",
+    "/wxa/business/getuserphonenumber",
+    "/wxa/msg_sec_check",
+    "/wxa/media_check_async",
+    "/cgi-bin/openapi/quota/get",
+    "/cgi-bin/openapi/rid/get",
+];
+
 /// A key set for the simulator and the apps that call it signed. These are test keys
 /// published with this crate: never configure them with the real platform.
 ///

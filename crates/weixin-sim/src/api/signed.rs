@@ -16,20 +16,9 @@ use weixin_crypto::api_signing::{
 };
 
 use super::{BODY_LIMIT, token_of};
-use crate::signing::{SigningFault, errmsg};
+use crate::signing::{SIGNABLE_PATHS, SigningFault, errmsg};
 use crate::state::Shared;
 use crate::wx_error::WxError;
-
-/// The endpoints WeChat accepts signed calls on, of those the simulator serves.
-pub(crate) const SIGNABLE: &[&str] = &[
-    "/cgi-bin/message/custom/send",
-    "/cgi-bin/message/subscribe/send",
-    "/wxa/business/getuserphonenumber",
-    "/wxa/msg_sec_check",
-    "/wxa/media_check_async",
-    "/cgi-bin/openapi/quota/get",
-    "/cgi-bin/openapi/rid/get",
-];
 
 /// Seconds a [`SigningFault::StaleTimestamp`] answer is dated back.
 const STALE_BY_SECS: i64 = 600;
@@ -39,7 +28,7 @@ pub(crate) async fn enforce(
     req: Request,
     next: Next,
 ) -> Response {
-    if !SIGNABLE.contains(&req.uri().path()) {
+    if !SIGNABLE_PATHS.contains(&req.uri().path()) {
         return next.run(req).await;
     }
     let path = req.uri().path().to_owned();
