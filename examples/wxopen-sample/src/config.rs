@@ -8,6 +8,7 @@
 //! | `WEIXIN_TOKEN` | the message-push `Token` | required |
 //! | `WEIXIN_ENCODING_AES_KEY` | the 43-character `EncodingAESKey` | absent (or empty): plain mode |
 //! | `WEIXIN_API_BASE` | the WeChat API base URL, or several separated by commas (primary first; calls fail over along the list) | `https://api.weixin.qq.com,https://api2.weixin.qq.com` |
+//! | `WEIXIN_API_REGION` | the regional domain to call first instead: `shanghai`, `shenzhen`, `hongkong` (or `sh`, `sz`, `hk`); not with `WEIXIN_API_BASE` | absent: the default list |
 //! | `WEIXIN_API_SYM_KEY` | server-API signing: base64 of the 32-byte symmetric key | absent: calls go out plain |
 //! | `WEIXIN_API_SYM_SN` | its SN | with the key |
 //! | `WEIXIN_API_RSA_KEY` | path to the RSA private key PEM (PKCS#8 or PKCS#1) | with the key |
@@ -26,6 +27,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use weixin::Secret;
+use weixin::client::ApiRegion;
 use weixin::crypto::api_signing::{ApiSigning, PublicKey, SigningKey, SymmetricKey};
 
 /// `WEIXIN_APPID`.
@@ -38,6 +40,8 @@ pub const TOKEN: &str = "WEIXIN_TOKEN";
 pub const ENCODING_AES_KEY: &str = "WEIXIN_ENCODING_AES_KEY";
 /// `WEIXIN_API_BASE`.
 pub const API_BASE: &str = "WEIXIN_API_BASE";
+/// `WEIXIN_API_REGION`.
+pub const API_REGION: &str = "WEIXIN_API_REGION";
 /// `WEIXIN_CACHE`.
 pub const CACHE: &str = "WEIXIN_CACHE";
 /// The six server-API signing variables (「API安全」): all set, or none.
@@ -243,7 +247,24 @@ impl Config {
                 Some(Secret::new(key.trim()))
             }
         };
-        let api_base = get(API_BASE).unwrap_or_else(|| DEFAULT_API_BASE.to_owned());
+        let api_base = match (get(API_BASE), get(API_REGION)) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Invalid {
+                    variable: API_REGION,
+                    problem: format!("set {API_BASE} or {API_REGION}, not both"),
+                });
+            }
+            (Some(base), None) => base,
+            (None, Some(region)) => region
+                .parse::<ApiRegion>()
+                .map_err(|problem| ConfigError::Invalid {
+                    variable: API_REGION,
+                    problem,
+                })?
+                .api_base()
+                .to_owned(),
+            (None, None) => DEFAULT_API_BASE.to_owned(),
+        };
         let api_base = api_base
             .split(',')
             .map(|base| base.trim().trim_end_matches('/'))
@@ -410,6 +431,28 @@ mod tests {
         assert_eq!(config.api_base, DEFAULT_API_BASE);
         assert_eq!(config.cache, CacheChoice::Memory);
         assert_eq!(config.listen, "127.0.0.1:8080".parse().unwrap());
+    }
+
+    #[test]
+    fn a_region_picks_its_domain_first_and_excludes_an_explicit_base() {
+        let mut vars = minimal();
+        vars.push((API_REGION, "SZ"));
+        let config = Config::from_lookup(lookup(&vars)).unwrap();
+        assert_eq!(
+            config.api_base,
+            "https://sz.api.weixin.qq.com,https://api.weixin.qq.com,https://api2.weixin.qq.com"
+        );
+        vars.push((API_BASE, "http://127.0.0.1:8081"));
+        let err = Config::from_lookup(lookup(&vars)).unwrap_err().to_string();
+        assert!(err.contains("not both"), "{err}");
+        vars.pop();
+        vars.pop();
+        vars.push((API_REGION, "mars"));
+        let err = Config::from_lookup(lookup(&vars)).unwrap_err().to_string();
+        assert!(
+            err.contains("WEIXIN_API_REGION") && err.contains("`mars`") && err.contains("hongkong"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -50,6 +50,35 @@ impl ApiRegion {
     }
 }
 
+/// The region names accepted by [`ApiRegion`]'s `FromStr`, as shown in errors.
+const REGION_NAMES: &str = "default, shanghai (sh), shenzhen (sz), hongkong (hk)";
+
+impl std::str::FromStr for ApiRegion {
+    type Err = String;
+
+    /// `default`, `shanghai`/`sh`, `shenzhen`/`sz`, `hongkong`/`hk` (any case), e.g. from an
+    /// environment variable.
+    ///
+    /// ```
+    /// use weixin_core::client::ApiRegion;
+    /// assert_eq!("sh".parse(), Ok(ApiRegion::Shanghai));
+    /// assert_eq!("HongKong".parse(), Ok(ApiRegion::HongKong));
+    /// assert!("mars".parse::<ApiRegion>().unwrap_err().contains("shenzhen"));
+    /// ```
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "default" => Ok(Self::Default),
+            "shanghai" | "sh" => Ok(Self::Shanghai),
+            "shenzhen" | "sz" => Ok(Self::Shenzhen),
+            "hongkong" | "hong-kong" | "hk" => Ok(Self::HongKong),
+            _ => Err(format!(
+                "unknown API region `{}`: expected {REGION_NAMES}",
+                name.trim()
+            )),
+        }
+    }
+}
+
 /// How failed idempotent calls are retried: bounded exponential backoff with jitter.
 ///
 /// Attempt `n` (n ≥ 2) waits `min(max_delay, base_delay · 2^(n-2))`, multiplied by a random factor
