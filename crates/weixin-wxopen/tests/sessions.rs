@@ -44,7 +44,14 @@ struct Env {
 }
 
 async fn env() -> Env {
-    let clock = ManualClock::new(1_700_000_000_000);
+    env_at(1_700_000_000_000).await
+}
+
+/// The official vector's watermark timestamp (2016-10-24).
+const VECTOR_ISSUED_SECS: u64 = 1_477_314_187;
+
+async fn env_at(start_ms: u64) -> Env {
+    let clock = ManualClock::new(start_ms);
     let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
     let registry = weixin_core::Weixin::builder()
         .cache(cache.clone())
@@ -61,7 +68,8 @@ async fn env() -> Env {
 
 #[tokio::test]
 async fn login_then_decrypt_the_official_vector() {
-    let env = env().await;
+    // A minute after the vector was issued.
+    let env = env_at((VECTOR_ISSUED_SECS + 60) * 1000).await;
     mount_login(&env.server, "CODE1", SESSION_KEY).await;
     let session = env.sessions.login("CODE1").await.unwrap();
     assert_eq!(session.openid, OPENID);
@@ -105,6 +113,66 @@ async fn login_then_decrypt_the_official_vector() {
         .await
         .unwrap_err();
     assert!(matches!(err, SessionError::Crypto(_)), "{err:?}");
+    assert!(err.is_decrypt_failure());
+}
+
+#[tokio::test]
+async fn old_data_and_another_users_data_are_refused() {
+    let env = env_at((VECTOR_ISSUED_SECS + 60) * 1000).await;
+    mount_login(&env.server, "CODE1", SESSION_KEY).await;
+    let session = env.sessions.login("CODE1").await.unwrap();
+    // Ten minutes is the default window: at 9 minutes the data decrypts, past 10 it is stale.
+    env.clock.advance(Duration::from_secs(8 * 60));
+    env.sessions
+        .decrypt(&session.id, ENCRYPTED, IV)
+        .await
+        .unwrap();
+    env.clock.advance(Duration::from_secs(2 * 60 + 1));
+    let err = env
+        .sessions
+        .decrypt(&session.id, ENCRYPTED, IV)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SessionError::Crypto(CryptoError::WatermarkTooOld { .. })
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_decrypt_failure());
+    // A wider window, or none (an explicit choice), accepts it.
+    let wider = env
+        .sessions
+        .clone()
+        .watermark_window(Duration::from_secs(3600));
+    wider.decrypt(&session.id, ENCRYPTED, IV).await.unwrap();
+    let unbounded = env.sessions.clone().without_watermark_window();
+    env.clock.advance(Duration::from_secs(400 * 24 * 3600));
+    // (the session itself expired by now: log in again, the check is on the data's age)
+    let session = {
+        mount_login(&env.server, "CODE2", SESSION_KEY).await;
+        unbounded.login("CODE2").await.unwrap()
+    };
+    unbounded.decrypt(&session.id, ENCRYPTED, IV).await.unwrap();
+
+    // The vector is the data of OPENID; a session of someone else must not accept it.
+    let server = &env.server;
+    Mock::given(method("GET"))
+        .and(path("/sns/jscode2session"))
+        .and(query_param("js_code", "CODE3"))
+        .respond_with(json_response(
+            json!({"openid": "o-someone-else", "session_key": SESSION_KEY}),
+        ))
+        .mount(server)
+        .await;
+    let other = unbounded.login("CODE3").await.unwrap();
+    let err = unbounded
+        .decrypt(&other.id, ENCRYPTED, IV)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SessionError::OtherUser), "{err:?}");
+    assert!(err.is_decrypt_failure());
 }
 
 #[tokio::test]

@@ -3,10 +3,11 @@
 //! | request | answer |
 //! |---|---|
 //! | `POST /wxopen/login` `{"code"}` | `{"session_id","expires_in"}` |
-//! | `POST /wxopen/decrypt` `{"session_id","encrypted_data","iv"}` | the decrypted JSON (watermark checked) |
+//! | `POST /wxopen/decrypt` `{"session_id","encrypted_data","iv"}` | the decrypted JSON (watermark appid and age, and `openId`, checked) |
 //! | `GET /healthz` | `{"status":"ok","cache":"memory"}` |
 //!
-//! Errors are `{"error": "..."}` with 400 (bad request, bad code, data that does not decrypt),
+//! Errors are `{"error": "..."}` with 400 (bad request, bad code; data that fails any decryption
+//! check gets the one message [`DECRYPT_FAILED`], the reason goes to the log),
 //! 401 (unknown or expired session: log in again), 429 (login rate limit), 502 (WeChat failed)
 //! or 503 (the cache failed). No answer contains a session key.
 
@@ -73,14 +74,22 @@ fn bad_body(rejection: &JsonRejection) -> Response {
     error(StatusCode::BAD_REQUEST, rejection.body_text())
 }
 
+/// The one answer to every decryption failure: which check failed is only in the log, so the
+/// answers do not help anyone probe keys, ivs or watermarks.
+pub const DECRYPT_FAILED: &str =
+    "the data could not be decrypted: get it from WeChat again and retry";
+
 fn session_error(e: &SessionError) -> Response {
+    if e.is_decrypt_failure() {
+        // Debug escapes what the data put into the error (a foreign appid, say).
+        tracing::info!(error = ?e, "decrypt refused");
+        return error(StatusCode::BAD_REQUEST, DECRYPT_FAILED);
+    }
     let status = match e {
         SessionError::InvalidSessionId | SessionError::SessionNotFound => StatusCode::UNAUTHORIZED,
-        SessionError::InvalidCode
-        | SessionError::CodeUsed
-        | SessionError::CodeBlocked
-        | SessionError::Crypto(_)
-        | SessionError::Decode(_) => StatusCode::BAD_REQUEST,
+        SessionError::InvalidCode | SessionError::CodeUsed | SessionError::CodeBlocked => {
+            StatusCode::BAD_REQUEST
+        }
         SessionError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         SessionError::Cache(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::BAD_GATEWAY,

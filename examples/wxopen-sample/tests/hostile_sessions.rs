@@ -20,6 +20,8 @@ use wxopen_sample::routes::{RouteState, router};
 const APPID: &str = "wx0000000000hostile";
 const SECRET: &str = "hostile-secret";
 const EXPIRY: Duration = Duration::from_secs(600);
+/// The registry clock's start, in seconds (watermarks are dated by it).
+const NOW_SECS: i64 = 1_700_000_000;
 
 struct Env {
     sim: RunningSim,
@@ -34,6 +36,7 @@ impl Env {
             .await
             .expect("simulator");
         let clock = ManualClock::new(1_700_000_000_000);
+        assert_eq!(NOW_SECS * 1000, 1_700_000_000_000);
         let cache: Arc<dyn Cache> = Arc::new(MemoryCache::new());
         let weixin = Weixin::builder()
             .cache(cache)
@@ -120,7 +123,7 @@ async fn decrypt_without_a_valid_session_is_refused() {
         .expect("the simulator knows the key");
     let data = open_data::encrypt(
         &session_key,
-        &json!({"openId": "o-victim", "note": "secret-payload", "watermark": {"appid": APPID, "timestamp": 1}})
+        &json!({"openId": "o-victim", "note": "secret-payload", "watermark": {"appid": APPID, "timestamp": NOW_SECS}})
             .to_string(),
     )
     .expect("encrypt");
@@ -179,6 +182,87 @@ async fn decrypt_without_a_valid_session_is_refused() {
         body["error"].as_str().unwrap().contains("log in again"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn every_decryption_failure_gets_the_same_answer() {
+    let env = Env::start().await;
+    let (status, login) = env.login(&env.code("o-victim")).await;
+    assert_eq!(status, 200, "{login}");
+    let session_id = login["session_id"].as_str().expect("session_id").to_owned();
+    let key = env
+        .sim
+        .handle()
+        .session_key(APPID, "o-victim")
+        .expect("the simulator knows the key");
+    let sealed = |data: Value| open_data::encrypt(&key, &data.to_string()).expect("encrypt");
+    let watermark = |appid: &str, timestamp: i64| json!({"appid": appid, "timestamp": timestamp});
+    let good = sealed(json!({"openId": "o-victim", "watermark": watermark(APPID, NOW_SECS)}));
+    let request = |encrypted_data: &str, iv: &str| {
+        json!({"session_id": session_id, "encrypted_data": encrypted_data, "iv": iv}).to_string()
+    };
+
+    // Control: fresh data of this user and app decrypts; nine minutes old still does.
+    let (status, body) = env
+        .post("/wxopen/decrypt", request(&good.encrypted_data, &good.iv))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let recent =
+        sealed(json!({"openId": "o-victim", "watermark": watermark(APPID, NOW_SECS - 540)}));
+    let (status, body) = env
+        .post(
+            "/wxopen/decrypt",
+            request(&recent.encrypted_data, &recent.iv),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let foreign = sealed(
+        json!({"openId": "o-victim", "watermark": watermark("wx0000000000000bad", NOW_SECS)}),
+    );
+    let stale =
+        sealed(json!({"openId": "o-victim", "watermark": watermark(APPID, NOW_SECS - 3600)}));
+    let other_user =
+        sealed(json!({"openId": "o-someone-else", "watermark": watermark(APPID, NOW_SECS)}));
+    let no_watermark = sealed(json!({"openId": "o-victim"}));
+    let other_iv = sealed(json!({"x": 1})).iv;
+    let cases = [
+        (
+            "another app's watermark",
+            request(&foreign.encrypted_data, &foreign.iv),
+        ),
+        (
+            "an hour-old watermark",
+            request(&stale.encrypted_data, &stale.iv),
+        ),
+        (
+            "another user's openId",
+            request(&other_user.encrypted_data, &other_user.iv),
+        ),
+        (
+            "no watermark",
+            request(&no_watermark.encrypted_data, &no_watermark.iv),
+        ),
+        ("the wrong iv", request(&good.encrypted_data, &other_iv)),
+        (
+            "an iv that is not base64",
+            request(&good.encrypted_data, "%%%"),
+        ),
+        ("data that is not base64", request("not base64!", &good.iv)),
+        (
+            "truncated data",
+            request(&good.encrypted_data[..24], &good.iv),
+        ),
+    ];
+    for (what, body) in cases {
+        let (status, body) = env.post("/wxopen/decrypt", body).await;
+        assert_eq!(status, 400, "{what}: {body}");
+        assert_eq!(
+            body,
+            json!({"error": wxopen_sample::routes::DECRYPT_FAILED}),
+            "{what}: the answer must not say which check failed"
+        );
+    }
 }
 
 #[tokio::test]

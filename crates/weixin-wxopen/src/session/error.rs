@@ -32,6 +32,10 @@ pub enum SessionError {
     /// watermark of another app, rawData signature mismatch...).
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// The decrypted data names another user (`openId`) than the session's: data obtained in
+    /// someone else's session.
+    #[error("decrypted data belongs to another user than the session's")]
+    OtherUser,
     /// The decrypted data does not have the expected shape.
     #[error("decrypted data does not match: {0}")]
     Decode(String),
@@ -64,6 +68,15 @@ impl SessionError {
             self,
             Self::InvalidCode | Self::CodeUsed | Self::InvalidSessionId | Self::SessionNotFound
         )
+    }
+}
+
+impl SessionError {
+    /// Decrypting the client's data failed, for whatever reason (bad iv or data, an older
+    /// session key, a foreign or stale watermark, another user's data, an unexpected shape).
+    /// Answer the client one stable message for all of these; the reason is for the log.
+    pub fn is_decrypt_failure(&self) -> bool {
+        matches!(self, Self::Crypto(_) | Self::Decode(_) | Self::OtherUser)
     }
 }
 

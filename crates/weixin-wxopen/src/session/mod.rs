@@ -46,6 +46,10 @@ use crate::api::sns::SnsApi;
 /// The default sliding expiry of a session: 5 days (Senparc's default).
 pub const DEFAULT_SESSION_EXPIRY: Duration = Duration::from_secs(5 * 24 * 3600);
 
+/// How old (by its watermark) decrypted data may be by default: 10 minutes. The client sends
+/// `encryptedData` right after WeChat hands it over; older data is a replay.
+pub const DEFAULT_WATERMARK_WINDOW: Duration = Duration::from_secs(10 * 60);
+
 /// The cache key kind of sessions.
 pub const SESSION_KEY_KIND: &str = "wxsession";
 
@@ -82,6 +86,7 @@ pub struct SessionContainer {
     /// The cache, key prefix and clock are the app's (the registry's).
     app: AppClient,
     expiry: Duration,
+    watermark_window: Option<Duration>,
 }
 
 impl fmt::Debug for SessionContainer {
@@ -91,6 +96,7 @@ impl fmt::Debug for SessionContainer {
             .field("cache", &self.app.cache().backend_name())
             .field("key_prefix", &self.app.keys().prefix())
             .field("expiry", &self.expiry)
+            .field("watermark_window", &self.watermark_window)
             .finish_non_exhaustive()
     }
 }
@@ -103,7 +109,22 @@ impl SessionContainer {
         Self {
             app,
             expiry: DEFAULT_SESSION_EXPIRY,
+            watermark_window: Some(DEFAULT_WATERMARK_WINDOW),
         }
+    }
+
+    /// How old decrypted data may be by its watermark timestamp, measured with the app's clock
+    /// (default [`DEFAULT_WATERMARK_WINDOW`]). Keep the server's clock in sync.
+    pub fn watermark_window(mut self, window: Duration) -> Self {
+        self.watermark_window = Some(window);
+        self
+    }
+
+    /// Accepts decrypted data of any age (only the appid of its watermark is checked): an
+    /// explicit choice, e.g. to decrypt a stored test vector.
+    pub fn without_watermark_window(mut self) -> Self {
+        self.watermark_window = None;
+        self
     }
 
     /// The sliding expiry (default [`DEFAULT_SESSION_EXPIRY`]); a zero duration is raised to
@@ -213,25 +234,34 @@ impl SessionContainer {
         Ok((stored, key))
     }
 
-    /// Decrypts `encryptedData` with the session's key and checks that its watermark names this
-    /// app. Returns the decrypted JSON.
+    /// Decrypts `encryptedData` with the session's key and checks it: the watermark names this
+    /// app and is at most [`watermark_window`](Self::watermark_window) old, and an `openId` in
+    /// the data is the session's user. Returns the decrypted JSON.
     ///
     /// Errors: session errors, [`SessionError::Crypto`] (bad base64 or iv, wrong key, padding,
-    /// `AppIdMismatch`).
+    /// `AppIdMismatch`, `WatermarkTooOld`), [`SessionError::OtherUser`]. Show a client one
+    /// stable message for all of them ([`SessionError::is_decrypt_failure`]) and log the reason.
     pub async fn decrypt(
         &self,
         id: &str,
         encrypted_data: &str,
         iv: &str,
     ) -> Result<serde_json::Value, SessionError> {
-        let (_, key) = self.session_key(id).await?;
-        let data = decrypt_open_data_checked(
-            &key,
-            encrypted_data,
-            iv,
-            &WatermarkCheck::new(self.app.appid()),
-        )?;
-        serde_json::from_str(&data.json).map_err(|e| SessionError::Decode(e.to_string()))
+        let (stored, key) = self.session_key(id).await?;
+        let mut check = WatermarkCheck::new(self.app.appid());
+        if let Some(window) = self.watermark_window {
+            let now = i64::try_from(self.app.clock().now_ms() / 1000).unwrap_or(i64::MAX);
+            check = check.max_age(window).at(now);
+        }
+        let data = decrypt_open_data_checked(&key, encrypted_data, iv, &check)?;
+        let value: serde_json::Value =
+            serde_json::from_str(&data.json).map_err(|e| SessionError::Decode(e.to_string()))?;
+        match value.get("openId") {
+            Some(serde_json::Value::String(openid)) if *openid != stored.openid => {
+                Err(SessionError::OtherUser)
+            }
+            _ => Ok(value),
+        }
     }
 
     async fn decrypt_as<T: serde::de::DeserializeOwned>(
