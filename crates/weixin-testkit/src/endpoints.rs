@@ -6,7 +6,9 @@
 //! wiremock and fails, listing every problem at once, when:
 //! - a case's endpoint is not declared, or a declared endpoint has no case;
 //! - the handle sent another method, path, query or body than the case says, or not exactly one
-//!   request (the `access_token` parameter must be there exactly when the endpoint needs it);
+//!   request (the app's `access_token` must be there exactly when the endpoint needs it; an
+//!   endpoint declared without one may carry a user's token, e.g. `sns/userinfo`, which its
+//!   case then lists in [`Case::query`]);
 //! - the handle failed on the successful answer, or the case's own assertions on the decoded
 //!   value failed;
 //! - the error answer did not come back as [`Error::Api`] with that code, after exactly one
@@ -43,6 +45,8 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The appid of the app the cases run as.
 pub const APPID: &str = "wx_endpoint_cases";
+/// The app secret the cases' app is registered with (for endpoints taking appid and secret).
+pub const SECRET: &str = "endpoint-cases-secret";
 /// The access token the mock token endpoint hands out.
 pub const TOKEN: &str = "TOKEN_endpoint_cases_0123456789";
 
@@ -92,8 +96,9 @@ impl Case {
         }
     }
 
-    /// A query parameter the request must carry (besides `access_token`). Once any is given,
-    /// the query must be exactly these.
+    /// A query parameter the request must carry (besides the app's `access_token`; a user's
+    /// `access_token` on an endpoint declared without the app's is listed here). Once any is
+    /// given, the query must be exactly these.
     pub fn query(mut self, name: &str, value: &str) -> Self {
         self.query.push((name.to_owned(), value.to_owned()));
         self
@@ -259,20 +264,24 @@ fn request_problems(endpoint: &Endpoint, case: &Case, request: &Request) -> Vec<
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let token = query
-        .iter()
-        .position(|(k, _)| k == "access_token")
-        .map(|i| query.remove(i).1);
-    match (endpoint.needs_token(), token.as_deref()) {
-        (true, Some(TOKEN)) | (false, None) => {}
-        (true, other) => problems.push(format!(
-            "{}: access_token {other:?}, expected the app's token",
+    // The app's token is checked here; on an endpoint declared without it, an `access_token`
+    // (a user's web token) is an ordinary parameter of the case's query.
+    if endpoint.needs_token() {
+        let token = query
+            .iter()
+            .position(|(k, _)| k == "access_token")
+            .map(|i| query.remove(i).1);
+        if token.as_deref() != Some(TOKEN) {
+            problems.push(format!(
+                "{}: access_token {token:?}, expected the app's token",
+                case.name
+            ));
+        }
+    } else if query.iter().any(|(k, v)| k == "access_token" && v == TOKEN) {
+        problems.push(format!(
+            "{}: sent the app's access_token, but the endpoint is declared without one",
             case.name
-        )),
-        (false, Some(_)) => problems.push(format!(
-            "{}: sent access_token, but the endpoint is declared without one",
-            case.name
-        )),
+        ));
     }
     let mut expected = case.query.clone();
     expected.sort();
@@ -302,7 +311,7 @@ fn app(server: &MockServer) -> AppClient {
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(1),
         })
-        .app(AppConfig::new(APPID, "endpoint-cases-secret"))
+        .app(AppConfig::new(APPID, SECRET))
         .build()
         .expect("the registry builds");
     weixin.app(APPID).expect("the app is registered")

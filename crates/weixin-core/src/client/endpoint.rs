@@ -43,9 +43,9 @@ use super::call::{Call, Method};
 /// The fixed facts of one WeChat API endpoint.
 ///
 /// Built in `const` context: [`Endpoint::get`] (idempotent) or [`Endpoint::post`] (at most
-/// once), then [`Endpoint::idempotent`] for read-only or deduplicated POSTs,
-/// [`Endpoint::signable`] for those WeChat accepts encrypted and signed, and
-/// [`Endpoint::without_token`] for those called without `access_token`.
+/// once), then [`Endpoint::idempotent`] for read-only or deduplicated POSTs, [`Endpoint::once`]
+/// for GETs that use something up, [`Endpoint::signable`] for those WeChat accepts encrypted
+/// and signed, and [`Endpoint::without_token`] for those called without `access_token`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
     method: Method,
@@ -82,6 +82,13 @@ impl Endpoint {
     /// Marks the endpoint safe to repeat (reads, and writes WeChat deduplicates).
     pub const fn idempotent(mut self) -> Self {
         self.idempotent = true;
+        self
+    }
+
+    /// Marks the endpoint as sent at most once: for a GET that uses something up, such as the
+    /// single-use code of `sns/oauth2/access_token` (a repeat after a lost answer would fail).
+    pub const fn once(mut self) -> Self {
+        self.idempotent = false;
         self
     }
 
@@ -263,6 +270,16 @@ mod tests {
             super::super::call::Body::Json(b) => assert_eq!(&b[..], br#"{"touser":"o1"}"#),
             _ => panic!("expected a JSON body"),
         }
+    }
+
+    #[test]
+    fn a_get_marked_once_is_not_repeated() {
+        const CODE: Endpoint = Endpoint::get("/sns/oauth2/access_token", "test")
+            .once()
+            .without_token();
+        assert!(!CODE.is_idempotent());
+        assert!(!CODE.call().is_idempotent());
+        assert_eq!(CODE.method(), Method::Get);
     }
 
     #[test]

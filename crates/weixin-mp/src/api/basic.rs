@@ -13,11 +13,12 @@
 //! # Ok(()) }
 //! ```
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
-use weixin_core::client::Call;
+use weixin_core::client::{Endpoint, Request};
 use weixin_core::{AppClient, Error};
 
-use super::common::{int_or_string, send_ok};
+use super::common::int_or_string;
 
 /// What `callback/check` tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,25 +141,72 @@ pub struct RidInfo {
     pub client_ip: String,
 }
 
+fn int_or_string_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let value = int_or_string(d)?;
+    u64::try_from(value).map_err(|_| serde::de::Error::custom("a negative count"))
+}
+
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    ApiDomainIp::ENDPOINT,
+    CallbackIp::ENDPOINT,
+    Check::ENDPOINT,
+    Quota::ENDPOINT,
+    Rid::ENDPOINT,
+    ClearQuota::ENDPOINT,
+    ClearQuotaWithSecret::ENDPOINT,
+    ClearApiQuota::ENDPOINT,
+];
+
 #[derive(Deserialize)]
 struct IpList {
     #[serde(default)]
     ip_list: Vec<String>,
 }
 
+/// `GET cgi-bin/get_api_domain_ip`: no parameters.
+#[derive(Serialize)]
+struct ApiDomainIp;
+
+impl Request for ApiDomainIp {
+    type Response = IpList;
+    const ENDPOINT: Endpoint = Endpoint::get(
+        "/cgi-bin/get_api_domain_ip",
+        "MpApi::basic().get_api_domain_ip",
+    );
+}
+
+/// `GET cgi-bin/getcallbackip`: no parameters.
+#[derive(Serialize)]
+struct CallbackIp;
+
+impl Request for CallbackIp {
+    type Response = IpList;
+    const ENDPOINT: Endpoint =
+        Endpoint::get("/cgi-bin/getcallbackip", "MpApi::basic().get_callback_ip");
+}
+
+/// `POST cgi-bin/callback/check`: a test that changes nothing.
 #[derive(Serialize)]
 struct Check {
     action: CheckAction,
     check_operator: CheckOperator,
 }
 
+impl Request for Check {
+    type Response = CallbackCheck;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/callback/check", "MpApi::basic().callback_check").idempotent();
+}
+
+/// `POST cgi-bin/openapi/quota/get`: a read, accepted signed.
 #[derive(Serialize)]
-struct CgiPath<'a> {
+struct Quota<'a> {
     cgi_path: &'a str,
 }
 
 #[derive(Deserialize)]
-struct Quota {
+struct QuotaAnswer {
     quota: ApiQuota,
     #[serde(default)]
     rate_limit: Option<RateLimit>,
@@ -166,17 +214,14 @@ struct Quota {
     component_rate_limit: Option<RateLimit>,
 }
 
-#[derive(Serialize)]
-struct AppId<'a> {
-    appid: &'a str,
+impl Request for Quota<'_> {
+    type Response = QuotaAnswer;
+    const ENDPOINT: Endpoint = Endpoint::post("/cgi-bin/openapi/quota/get", "MpApi::basic().quota")
+        .idempotent()
+        .signable();
 }
 
-#[derive(Serialize)]
-struct AppCredentials<'a> {
-    appid: &'a str,
-    appsecret: &'a str,
-}
-
+/// `POST cgi-bin/openapi/rid/get`: a read, accepted signed.
 #[derive(Serialize)]
 struct Rid<'a> {
     rid: &'a str,
@@ -187,9 +232,54 @@ struct RidAnswer {
     request: RidInfo,
 }
 
-fn int_or_string_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    let value = int_or_string(d)?;
-    u64::try_from(value).map_err(|_| serde::de::Error::custom("a negative count"))
+impl Request for Rid<'_> {
+    type Response = RidAnswer;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/openapi/rid/get", "MpApi::basic().rid_info")
+            .idempotent()
+            .signable();
+}
+
+/// `POST cgi-bin/clear_quota`: each reset uses one of the 10 a month, so at most once.
+#[derive(Serialize)]
+struct ClearQuota<'a> {
+    appid: &'a str,
+}
+
+impl Request for ClearQuota<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post("/cgi-bin/clear_quota", "MpApi::basic().clear_quota");
+}
+
+/// `POST cgi-bin/clear_quota/v2` with appid and secret in the body, without an access token;
+/// at most once like [`ClearQuota`].
+#[derive(Serialize)]
+struct ClearQuotaWithSecret<'a> {
+    appid: &'a str,
+    appsecret: &'a str,
+}
+
+impl Request for ClearQuotaWithSecret<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/clear_quota/v2",
+        "MpApi::basic().clear_quota_with_secret",
+    )
+    .without_token();
+}
+
+/// `POST cgi-bin/openapi/quota/clear`: at most once like [`ClearQuota`].
+#[derive(Serialize)]
+struct ClearApiQuota<'a> {
+    cgi_path: &'a str,
+}
+
+impl Request for ClearApiQuota<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/openapi/quota/clear",
+        "MpApi::basic().clear_api_quota",
+    );
 }
 
 /// Basic APIs. Cloning is cheap.
@@ -206,22 +296,12 @@ impl BasicApi {
 
     /// The IPs of `api.weixin.qq.com` (`GET cgi-bin/get_api_domain_ip`), for firewall rules.
     pub async fn get_api_domain_ip(&self) -> Result<Vec<String>, Error> {
-        let list: IpList = self
-            .app
-            .api()
-            .json(Call::get("/cgi-bin/get_api_domain_ip"))
-            .await?;
-        Ok(list.ip_list)
+        Ok(self.app.api().send(&ApiDomainIp).await?.ip_list)
     }
 
     /// The IPs WeChat pushes messages from (`GET cgi-bin/getcallbackip`).
     pub async fn get_callback_ip(&self) -> Result<Vec<String>, Error> {
-        let list: IpList = self
-            .app
-            .api()
-            .json(Call::get("/cgi-bin/getcallbackip"))
-            .await?;
-        Ok(list.ip_list)
+        Ok(self.app.api().send(&CallbackIp).await?.ip_list)
     }
 
     /// Asks WeChat to test the network path to your push URL (`POST cgi-bin/callback/check`).
@@ -230,24 +310,17 @@ impl BasicApi {
         action: CheckAction,
         operator: CheckOperator,
     ) -> Result<CallbackCheck, Error> {
-        let body = Check {
+        let request = Check {
             action,
             check_operator: operator,
         };
-        let call = Call::post("/cgi-bin/callback/check")
-            .json(&body)
-            .idempotent();
-        self.app.api().json(call).await
+        self.app.api().send(&request).await
     }
 
     /// The daily quota of an API path such as `/cgi-bin/message/custom/send`
     /// (`POST cgi-bin/openapi/quota/get`; the leading `/` is required).
     pub async fn quota(&self, cgi_path: &str) -> Result<ApiQuota, Error> {
-        let call = Call::post("/cgi-bin/openapi/quota/get")
-            .json(&CgiPath { cgi_path })
-            .idempotent()
-            .signable();
-        let answer: Quota = self.app.api().json(call).await?;
+        let answer = self.app.api().send(&Quota { cgi_path }).await?;
         Ok(ApiQuota {
             rate_limit: answer.rate_limit,
             component_rate_limit: answer.component_rate_limit,
@@ -259,25 +332,16 @@ impl BasicApi {
     /// `errmsg`, see [`Error::rid`](weixin_core::Error::rid)): its time, cost, request and
     /// response (`POST cgi-bin/openapi/rid/get`).
     pub async fn rid_info(&self, rid: &str) -> Result<RidInfo, Error> {
-        let call = Call::post("/cgi-bin/openapi/rid/get")
-            .json(&Rid { rid })
-            .idempotent()
-            .signable();
-        let answer: RidAnswer = self.app.api().json(call).await?;
-        Ok(answer.request)
+        Ok(self.app.api().send(&Rid { rid }).await?.request)
     }
 
     /// Resets all of the app's API quotas (`POST cgi-bin/clear_quota`). Allowed 10 times a
     /// month (48006 beyond). Sent at most once.
     pub async fn clear_quota(&self) -> Result<(), Error> {
-        let body = AppId {
+        let request = ClearQuota {
             appid: self.app.appid(),
         };
-        send_ok(
-            self.app.api(),
-            Call::post("/cgi-bin/clear_quota").json(&body),
-        )
-        .await
+        self.app.api().send(&request).await.map(drop)
     }
 
     /// Resets all of the app's API quotas with the app secret instead of an access token
@@ -285,22 +349,19 @@ impl BasicApi {
     /// never sits in a URL): the way out when the token endpoint itself is out of quota. Counts
     /// towards the same 10 a month. Sent at most once.
     pub async fn clear_quota_with_secret(&self) -> Result<(), Error> {
-        let body = AppCredentials {
+        let request = ClearQuotaWithSecret {
             appid: self.app.appid(),
             appsecret: self.app.secret().expose(),
         };
-        let call = Call::post("/cgi-bin/clear_quota/v2")
-            .json(&body)
-            .without_token();
-        send_ok(self.app.api(), call).await
+        self.app.api().send(&request).await.map(drop)
     }
 
     /// Resets the quota of one API path (`POST cgi-bin/openapi/quota/clear`). Sent at most once.
     pub async fn clear_api_quota(&self, cgi_path: &str) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/openapi/quota/clear").json(&CgiPath { cgi_path });
-        send_ok(self.app.api(), call).await
+        self.app
+            .api()
+            .send(&ClearApiQuota { cgi_path })
+            .await
+            .map(drop)
     }
 }
-
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

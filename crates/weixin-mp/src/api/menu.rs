@@ -19,11 +19,10 @@
 //! WeChat allows 1–3 top buttons with 1–5 sub-buttons each; names up to 16 bytes (sub-buttons
 //! 60), keys 128 bytes, URLs 1024 bytes. It checks these itself (errors 40016–40018).
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use weixin_core::Error;
-use weixin_core::client::{ApiClient, Call};
-
-use super::common::send_ok;
+use weixin_core::client::{ApiClient, Endpoint, Request};
 
 /// A menu: its top-level buttons.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -307,17 +306,81 @@ impl ConditionalMenu {
     }
 }
 
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    CreateMenu::ENDPOINT,
+    GetMenu::ENDPOINT,
+    DeleteMenu::ENDPOINT,
+    AddConditional::ENDPOINT,
+    DelConditional::ENDPOINT,
+    TryMatch::ENDPOINT,
+];
+
+/// `POST cgi-bin/menu/create`: the menu itself is the body. Replacing the menu with the same
+/// one is harmless, so it may be repeated.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct CreateMenu<'a>(&'a Menu);
+
+impl Request for CreateMenu<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/menu/create", "MpApi::menu().create").idempotent();
+}
+
+/// `GET cgi-bin/menu/get`: no parameters.
+#[derive(Serialize)]
+struct GetMenu;
+
+impl Request for GetMenu {
+    type Response = MenuInfo;
+    const ENDPOINT: Endpoint = Endpoint::get("/cgi-bin/menu/get", "MpApi::menu().get");
+}
+
+/// `GET cgi-bin/menu/delete`: no parameters.
+#[derive(Serialize)]
+struct DeleteMenu;
+
+impl Request for DeleteMenu {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::get("/cgi-bin/menu/delete", "MpApi::menu().delete");
+}
+
+/// `POST cgi-bin/menu/addconditional`: the conditional menu is the body; each call adds a menu,
+/// so it is sent at most once.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct AddConditional<'a>(&'a ConditionalMenu);
+
 #[derive(Deserialize)]
 struct MenuId {
     #[serde(deserialize_with = "crate::api::common::int_or_string")]
     menuid: i64,
 }
 
+impl Request for AddConditional<'_> {
+    type Response = MenuId;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/menu/addconditional",
+        "MpApi::menu().add_conditional",
+    );
+}
+
+/// `POST cgi-bin/menu/delconditional`: the menuid, as a string like WeChat's example.
 #[derive(Serialize)]
-struct MenuIdBody {
+struct DelConditional {
     menuid: String,
 }
 
+impl Request for DelConditional {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/menu/delconditional",
+        "MpApi::menu().delete_conditional",
+    );
+}
+
+/// `POST cgi-bin/menu/trymatch`: a read.
 #[derive(Serialize)]
 struct TryMatch<'a> {
     user_id: &'a str,
@@ -327,6 +390,12 @@ struct TryMatch<'a> {
 struct Matched {
     #[serde(default)]
     button: Vec<Button>,
+}
+
+impl Request for TryMatch<'_> {
+    type Response = Matched;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/menu/trymatch", "MpApi::menu().try_match").idempotent();
 }
 
 /// Custom menu APIs. Cloning is cheap.
@@ -343,50 +412,36 @@ impl MenuApi {
 
     /// Creates (replaces) the menu (`POST cgi-bin/menu/create`).
     pub async fn create(&self, menu: &Menu) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/menu/create").json(menu).idempotent();
-        send_ok(&self.api, call).await
+        self.api.send(&CreateMenu(menu)).await.map(drop)
     }
 
     /// The menu as set through the API (`GET cgi-bin/menu/get`). Error 46003 means no menu.
     pub async fn get(&self) -> Result<MenuInfo, Error> {
-        self.api.json(Call::get("/cgi-bin/menu/get")).await
+        self.api.send(&GetMenu).await
     }
 
     /// Deletes the menu, conditional menus included (`GET cgi-bin/menu/delete`).
     pub async fn delete(&self) -> Result<(), Error> {
-        send_ok(&self.api, Call::get("/cgi-bin/menu/delete")).await
+        self.api.send(&DeleteMenu).await.map(drop)
     }
 
     /// Adds a conditional menu (`POST cgi-bin/menu/addconditional`) and returns its menuid.
     /// The default menu must exist first.
     pub async fn add_conditional(&self, menu: &ConditionalMenu) -> Result<i64, Error> {
-        let call = Call::post("/cgi-bin/menu/addconditional").json(menu);
-        let id: MenuId = self.api.json(call).await?;
-        Ok(id.menuid)
+        Ok(self.api.send(&AddConditional(menu)).await?.menuid)
     }
 
     /// Deletes a conditional menu (`POST cgi-bin/menu/delconditional`), at most once.
     pub async fn delete_conditional(&self, menuid: i64) -> Result<(), Error> {
-        let body = MenuIdBody {
+        let request = DelConditional {
             menuid: menuid.to_string(),
         };
-        send_ok(
-            &self.api,
-            Call::post("/cgi-bin/menu/delconditional").json(&body),
-        )
-        .await
+        self.api.send(&request).await.map(drop)
     }
 
     /// The menu a user would see (`POST cgi-bin/menu/trymatch`); `user_id` is an openid or a
     /// WeChat id.
     pub async fn try_match(&self, user_id: &str) -> Result<Vec<Button>, Error> {
-        let call = Call::post("/cgi-bin/menu/trymatch")
-            .json(&TryMatch { user_id })
-            .idempotent();
-        let matched: Matched = self.api.json(call).await?;
-        Ok(matched.button)
+        Ok(self.api.send(&TryMatch { user_id }).await?.button)
     }
 }
-
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

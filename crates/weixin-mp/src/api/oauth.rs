@@ -22,11 +22,12 @@
 //! token. Codes are single use (40163), valid 5 minutes (42003); refresh tokens last 30 days
 //! (42002 when expired).
 
-use serde::Deserialize;
-use weixin_core::client::Call;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use weixin_core::client::{Endpoint, Request};
 use weixin_core::{AppClient, Error, Secret};
 
-use super::common::{Lang, send_ok};
+use super::common::Lang;
 
 /// WeChat's authorize page.
 pub const AUTHORIZE_URL: &str = "https://open.weixin.qq.com/connect/oauth2/authorize";
@@ -106,6 +107,73 @@ pub struct SnsUserInfo {
     pub unionid: Option<String>,
 }
 
+/// Every endpoint of this area. None carries the app's access token: they take the app's
+/// secret or the user's web access token.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    ExchangeCode::ENDPOINT,
+    RefreshToken::ENDPOINT,
+    GetUserInfo::ENDPOINT,
+    CheckToken::ENDPOINT,
+];
+
+/// `GET sns/oauth2/access_token` with appid and secret: a code is single use, so the exchange
+/// is sent at most once.
+#[derive(Serialize)]
+struct ExchangeCode<'a> {
+    appid: &'a str,
+    secret: &'a str,
+    code: &'a str,
+    grant_type: &'static str,
+}
+
+impl Request for ExchangeCode<'_> {
+    type Response = OAuthToken;
+    const ENDPOINT: Endpoint =
+        Endpoint::get("/sns/oauth2/access_token", "MpApi::oauth().access_token")
+            .once()
+            .without_token();
+}
+
+/// `GET sns/oauth2/refresh_token`: refreshing again gives a valid token too.
+#[derive(Serialize)]
+struct RefreshToken<'a> {
+    appid: &'a str,
+    grant_type: &'static str,
+    refresh_token: &'a str,
+}
+
+impl Request for RefreshToken<'_> {
+    type Response = OAuthToken;
+    const ENDPOINT: Endpoint =
+        Endpoint::get("/sns/oauth2/refresh_token", "MpApi::oauth().refresh_token").without_token();
+}
+
+/// `GET sns/userinfo` with the user's access token.
+#[derive(Serialize)]
+struct GetUserInfo<'a> {
+    access_token: &'a str,
+    openid: &'a str,
+    lang: Lang,
+}
+
+impl Request for GetUserInfo<'_> {
+    type Response = SnsUserInfo;
+    const ENDPOINT: Endpoint =
+        Endpoint::get("/sns/userinfo", "MpApi::oauth().user_info").without_token();
+}
+
+/// `GET sns/auth` with the user's access token.
+#[derive(Serialize)]
+struct CheckToken<'a> {
+    access_token: &'a str,
+    openid: &'a str,
+}
+
+impl Request for CheckToken<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::get("/sns/auth", "MpApi::oauth().check").without_token();
+}
+
 /// Web authorization APIs. Cloning is cheap.
 #[derive(Debug, Clone)]
 pub struct OAuthApi {
@@ -138,24 +206,23 @@ impl OAuthApi {
     /// Exchanges the callback's `code` for the user's tokens (`GET sns/oauth2/access_token` with
     /// appid and secret). Sent at most once: a code cannot be used twice.
     pub async fn access_token(&self, code: &str) -> Result<OAuthToken, Error> {
-        let call = Call::get("/sns/oauth2/access_token")
-            .query("appid", self.app.appid())
-            .query("secret", self.app.secret().expose())
-            .query("code", code)
-            .query("grant_type", "authorization_code")
-            .without_token()
-            .once();
-        self.app.api().json(call).await
+        let request = ExchangeCode {
+            appid: self.app.appid(),
+            secret: self.app.secret().expose(),
+            code,
+            grant_type: "authorization_code",
+        };
+        self.app.api().send(&request).await
     }
 
     /// A new user access token from a refresh token (`GET sns/oauth2/refresh_token`).
     pub async fn refresh_token(&self, refresh_token: &Secret) -> Result<OAuthToken, Error> {
-        let call = Call::get("/sns/oauth2/refresh_token")
-            .query("appid", self.app.appid())
-            .query("grant_type", "refresh_token")
-            .query("refresh_token", refresh_token.expose())
-            .without_token();
-        self.app.api().json(call).await
+        let request = RefreshToken {
+            appid: self.app.appid(),
+            grant_type: "refresh_token",
+            refresh_token: refresh_token.expose(),
+        };
+        self.app.api().send(&request).await
     }
 
     /// The user's profile (`GET sns/userinfo`, scope `snsapi_userinfo`) with the user's access
@@ -166,24 +233,21 @@ impl OAuthApi {
         openid: &str,
         lang: Lang,
     ) -> Result<SnsUserInfo, Error> {
-        let call = Call::get("/sns/userinfo")
-            .query("access_token", access_token.expose())
-            .query("openid", openid)
-            .query("lang", lang.as_str())
-            .without_token();
-        self.app.api().json(call).await
+        let request = GetUserInfo {
+            access_token: access_token.expose(),
+            openid,
+            lang,
+        };
+        self.app.api().send(&request).await
     }
 
     /// Checks that a user access token is still valid (`GET sns/auth`): `Ok(())`, or the
     /// [`Error::Api`] WeChat answered (40001 / 42001 for invalid or expired tokens).
     pub async fn check(&self, access_token: &Secret, openid: &str) -> Result<(), Error> {
-        let call = Call::get("/sns/auth")
-            .query("access_token", access_token.expose())
-            .query("openid", openid)
-            .without_token();
-        send_ok(self.app.api(), call).await
+        let request = CheckToken {
+            access_token: access_token.expose(),
+            openid,
+        };
+        self.app.api().send(&request).await.map(drop)
     }
 }
-
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 use weixin_core::Error;
-use weixin_core::client::{ApiClient, Call};
+use weixin_core::client::{ApiClient, Endpoint, Request};
 
 /// Where QR code images are served.
 pub const SHOW_QRCODE_URL: &str = "https://mp.weixin.qq.com/cgi-bin/showqrcode";
@@ -44,6 +44,12 @@ pub struct QrTicket {
     pub url: String,
 }
 
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[Create::ENDPOINT];
+
+/// `POST cgi-bin/qrcode/create`, for temporary codes and (without `expire_seconds`) permanent
+/// ones ([`QrCodeApi::create_permanent`]). Each call creates a code and permanent codes are
+/// limited, so it is sent at most once.
 #[derive(Serialize)]
 struct Create<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,6 +69,12 @@ struct Scene<'a> {
     scene_id: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scene_str: Option<&'a str>,
+}
+
+impl Request for Create<'_> {
+    type Response = QrTicket;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/qrcode/create", "MpApi::qrcode().create_temporary");
 }
 
 impl QrScene {
@@ -126,9 +138,7 @@ impl QrCodeApi {
     }
 
     async fn create(&self, body: Create<'_>) -> Result<QrTicket, Error> {
-        self.api
-            .json(Call::post("/cgi-bin/qrcode/create").json(&body))
-            .await
+        self.api.send(&body).await
     }
 
     /// The URL of the code's image: [`SHOW_QRCODE_URL`]`?ticket=…` with the ticket URL-encoded.
@@ -145,6 +155,3 @@ impl QrCodeApi {
         format!("{SHOW_QRCODE_URL}?ticket={encoded}")
     }
 }
-
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

@@ -18,11 +18,12 @@
 //! # Ok(()) }
 //! ```
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use weixin_core::Error;
-use weixin_core::client::{ApiClient, Call};
+use weixin_core::client::{ApiClient, Endpoint, Request};
 
-use super::common::{Lang, OpenIdPage, send_ok};
+use super::common::{Lang, OpenIdPage};
 
 /// A follower's information (`cgi-bin/user/info`). Users who do not follow the account only
 /// have `subscribe = 0` and `openid`. WeChat no longer returns nickname and avatar here.
@@ -69,6 +70,30 @@ impl UserInfo {
     }
 }
 
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    Info::ENDPOINT,
+    BatchGet::ENDPOINT,
+    List::ENDPOINT,
+    UpdateRemark::ENDPOINT,
+    Blacklist::ENDPOINT,
+    Block::ENDPOINT,
+    Unblock::ENDPOINT,
+];
+
+/// `GET cgi-bin/user/info?openid=…&lang=…`.
+#[derive(Serialize)]
+struct Info<'a> {
+    openid: &'a str,
+    lang: Lang,
+}
+
+impl Request for Info<'_> {
+    type Response = UserInfo;
+    const ENDPOINT: Endpoint = Endpoint::get("/cgi-bin/user/info", "MpApi::user().info");
+}
+
+/// `POST cgi-bin/user/info/batchget`: a read.
 #[derive(Serialize)]
 struct BatchGet<'a> {
     user_list: Vec<BatchUser<'a>>,
@@ -86,20 +111,83 @@ struct BatchInfo {
     user_info_list: Vec<UserInfo>,
 }
 
+impl Request for BatchGet<'_> {
+    type Response = BatchInfo;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/user/info/batchget", "MpApi::user().batch_info").idempotent();
+}
+
+/// `GET cgi-bin/user/get`, with `next_openid` only after the first page.
 #[derive(Serialize)]
-struct Remark<'a> {
+struct List<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_openid: Option<&'a str>,
+}
+
+impl Request for List<'_> {
+    type Response = OpenIdPage;
+    const ENDPOINT: Endpoint = Endpoint::get("/cgi-bin/user/get", "MpApi::user().list");
+}
+
+/// `POST cgi-bin/user/info/updateremark`: setting the same remark again is harmless.
+#[derive(Serialize)]
+struct UpdateRemark<'a> {
     openid: &'a str,
     remark: &'a str,
 }
 
+impl Request for UpdateRemark<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/user/info/updateremark",
+        "MpApi::user().update_remark",
+    )
+    .idempotent();
+}
+
+/// `POST cgi-bin/tags/members/getblacklist`: a read.
 #[derive(Serialize)]
-struct BeginOpenId<'a> {
+struct Blacklist<'a> {
     begin_openid: &'a str,
 }
 
+impl Request for Blacklist<'_> {
+    type Response = OpenIdPage;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/tags/members/getblacklist",
+        "MpApi::user().blacklist",
+    )
+    .idempotent();
+}
+
+/// `POST cgi-bin/tags/members/batchblacklist`: blocking twice leaves the same list.
 #[derive(Serialize)]
-struct OpenIdList<'a> {
+struct Block<'a> {
     openid_list: &'a [&'a str],
+}
+
+impl Request for Block<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/tags/members/batchblacklist",
+        "MpApi::user().block",
+    )
+    .idempotent();
+}
+
+/// `POST cgi-bin/tags/members/batchunblacklist`: unblocking twice leaves the same list.
+#[derive(Serialize)]
+struct Unblock<'a> {
+    openid_list: &'a [&'a str],
+}
+
+impl Request for Unblock<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/tags/members/batchunblacklist",
+        "MpApi::user().unblock",
+    )
+    .idempotent();
 }
 
 /// Follower APIs. Cloning is cheap.
@@ -116,74 +204,54 @@ impl UserApi {
 
     /// One user's information (`GET cgi-bin/user/info`).
     pub async fn info(&self, openid: &str, lang: Lang) -> Result<UserInfo, Error> {
-        let call = Call::get("/cgi-bin/user/info")
-            .query("openid", openid)
-            .query("lang", lang.as_str());
-        self.api.json(call).await
+        self.api.send(&Info { openid, lang }).await
     }
 
     /// Up to 100 users' information (`POST cgi-bin/user/info/batchget`).
     pub async fn batch_info(&self, openids: &[&str], lang: Lang) -> Result<Vec<UserInfo>, Error> {
-        let body = BatchGet {
+        let request = BatchGet {
             user_list: openids
                 .iter()
                 .map(|openid| BatchUser { openid, lang })
                 .collect(),
         };
-        let call = Call::post("/cgi-bin/user/info/batchget")
-            .json(&body)
-            .idempotent();
-        let info: BatchInfo = self.api.json(call).await?;
-        Ok(info.user_info_list)
+        Ok(self.api.send(&request).await?.user_info_list)
     }
 
     /// One page (up to 10 000) of followers (`GET cgi-bin/user/get`); start with an empty
     /// `next_openid`, then pass the page's [`OpenIdPage::next_openid`].
     pub async fn list(&self, next_openid: &str) -> Result<OpenIdPage, Error> {
-        let mut call = Call::get("/cgi-bin/user/get");
-        if !next_openid.is_empty() {
-            call = call.query("next_openid", next_openid);
-        }
-        self.api.json(call).await
+        let next_openid = Some(next_openid).filter(|next| !next.is_empty());
+        self.api.send(&List { next_openid }).await
     }
 
     /// Sets a user's remark (`POST cgi-bin/user/info/updateremark`, up to 30 characters).
     pub async fn update_remark(&self, openid: &str, remark: &str) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/user/info/updateremark")
-            .json(&Remark { openid, remark })
-            .idempotent();
-        send_ok(&self.api, call).await
+        self.api
+            .send(&UpdateRemark { openid, remark })
+            .await
+            .map(drop)
     }
 
     /// One page (up to 10 000) of blacklisted users (`POST cgi-bin/tags/members/getblacklist`);
     /// start with an empty `begin_openid`, then pass the page's [`OpenIdPage::next_openid`].
     pub async fn blacklist(&self, begin_openid: &str) -> Result<OpenIdPage, Error> {
-        let call = Call::post("/cgi-bin/tags/members/getblacklist")
-            .json(&BeginOpenId { begin_openid })
-            .idempotent();
-        self.api.json(call).await
+        self.api.send(&Blacklist { begin_openid }).await
     }
 
     /// Blacklists up to 20 users (`POST cgi-bin/tags/members/batchblacklist`).
     pub async fn block(&self, openids: &[&str]) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/tags/members/batchblacklist")
-            .json(&OpenIdList {
-                openid_list: openids,
-            })
-            .idempotent();
-        send_ok(&self.api, call).await
+        let request = Block {
+            openid_list: openids,
+        };
+        self.api.send(&request).await.map(drop)
     }
 
     /// Removes up to 20 users from the blacklist (`POST cgi-bin/tags/members/batchunblacklist`).
     pub async fn unblock(&self, openids: &[&str]) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/tags/members/batchunblacklist")
-            .json(&OpenIdList {
-                openid_list: openids,
-            })
-            .idempotent();
-        send_ok(&self.api, call).await
+        let request = Unblock {
+            openid_list: openids,
+        };
+        self.api.send(&request).await.map(drop)
     }
 }
-
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];
