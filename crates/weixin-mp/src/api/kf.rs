@@ -15,11 +15,12 @@
 //! [`CustomMessage::kf_account`](super::custom::CustomMessage::kf_account).
 
 use bytes::Bytes;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use weixin_core::Error;
-use weixin_core::client::{ApiClient, Call, Upload};
+use weixin_core::client::{ApiClient, Call, Endpoint, Request, Upload};
 
-use super::common::{content_type_for, send_ok, string_or_int};
+use super::common::{content_type_for, string_or_int};
 
 /// A customer-service account.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -76,28 +77,23 @@ pub struct KfSession {
     pub createtime: i64,
 }
 
-#[derive(Serialize)]
-struct Account<'a> {
-    kf_account: &'a str,
-    nickname: &'a str,
-}
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    ListAccounts::ENDPOINT,
+    ListOnline::ENDPOINT,
+    AddAccount::ENDPOINT,
+    UpdateAccount::ENDPOINT,
+    InviteWorker::ENDPOINT,
+    UploadHeadImage::ENDPOINT,
+    DeleteAccount::ENDPOINT,
+    CreateSession::ENDPOINT,
+    CloseSession::ENDPOINT,
+    GetSession::ENDPOINT,
+];
 
+/// `GET cgi-bin/customservice/getkflist`.
 #[derive(Serialize)]
-struct KfAccountName<'a> {
-    kf_account: &'a str,
-}
-
-#[derive(Serialize)]
-struct Invite<'a> {
-    kf_account: &'a str,
-    invite_wx: &'a str,
-}
-
-#[derive(Serialize)]
-struct Session<'a> {
-    kf_account: &'a str,
-    openid: &'a str,
-}
+struct ListAccounts;
 
 #[derive(Deserialize)]
 struct KfList {
@@ -105,10 +101,145 @@ struct KfList {
     kf_list: Vec<KfAccount>,
 }
 
+impl Request for ListAccounts {
+    type Response = KfList;
+    const ENDPOINT: Endpoint =
+        Endpoint::get("/cgi-bin/customservice/getkflist", "MpApi::kf().list");
+}
+
+/// `GET cgi-bin/customservice/getonlinekflist`.
+#[derive(Serialize)]
+struct ListOnline;
+
 #[derive(Deserialize)]
 struct OnlineList {
     #[serde(default)]
     kf_online_list: Vec<OnlineKf>,
+}
+
+impl Request for ListOnline {
+    type Response = OnlineList;
+    const ENDPOINT: Endpoint = Endpoint::get(
+        "/cgi-bin/customservice/getonlinekflist",
+        "MpApi::kf().online",
+    );
+}
+
+/// `POST customservice/kfaccount/add`.
+#[derive(Serialize)]
+struct AddAccount<'a> {
+    kf_account: &'a str,
+    nickname: &'a str,
+}
+
+impl Request for AddAccount<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post("/customservice/kfaccount/add", "MpApi::kf().add");
+}
+
+/// `POST customservice/kfaccount/update`: setting the same nickname twice is harmless.
+#[derive(Serialize)]
+struct UpdateAccount<'a> {
+    kf_account: &'a str,
+    nickname: &'a str,
+}
+
+impl Request for UpdateAccount<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/customservice/kfaccount/update", "MpApi::kf().update").idempotent();
+}
+
+/// `POST customservice/kfaccount/inviteworker`.
+#[derive(Serialize)]
+struct InviteWorker<'a> {
+    kf_account: &'a str,
+    invite_wx: &'a str,
+}
+
+impl Request for InviteWorker<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/customservice/kfaccount/inviteworker",
+        "MpApi::kf().invite_worker",
+    );
+}
+
+/// `POST customservice/kfaccount/uploadheadimg?kf_account=…`: the account is the query, the
+/// image the `media` part.
+#[derive(Serialize)]
+struct UploadHeadImage<'a> {
+    kf_account: &'a str,
+    #[serde(skip)]
+    upload: Upload,
+}
+
+impl Request for UploadHeadImage<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/customservice/kfaccount/uploadheadimg",
+        "MpApi::kf().upload_head_image",
+    );
+
+    fn call(&self) -> Call {
+        Self::ENDPOINT
+            .call()
+            .query_of(self)
+            .multipart(self.upload.clone())
+    }
+}
+
+/// `POST customservice/kfaccount/del`.
+#[derive(Serialize)]
+struct DeleteAccount<'a> {
+    kf_account: &'a str,
+}
+
+impl Request for DeleteAccount<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post("/customservice/kfaccount/del", "MpApi::kf().delete");
+}
+
+/// `POST customservice/kfsession/create`.
+#[derive(Serialize)]
+struct CreateSession<'a> {
+    kf_account: &'a str,
+    openid: &'a str,
+}
+
+impl Request for CreateSession<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/customservice/kfsession/create",
+        "MpApi::kf().create_session",
+    );
+}
+
+/// `POST customservice/kfsession/close`.
+#[derive(Serialize)]
+struct CloseSession<'a> {
+    kf_account: &'a str,
+    openid: &'a str,
+}
+
+impl Request for CloseSession<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/customservice/kfsession/close",
+        "MpApi::kf().close_session",
+    );
+}
+
+/// `GET customservice/kfsession/getsession?openid=…`.
+#[derive(Serialize)]
+struct GetSession<'a> {
+    openid: &'a str,
+}
+
+impl Request for GetSession<'_> {
+    type Response = KfSession;
+    const ENDPOINT: Endpoint =
+        Endpoint::get("/customservice/kfsession/getsession", "MpApi::kf().session");
 }
 
 /// Customer-service account and session APIs. Cloning is cheap.
@@ -125,58 +256,39 @@ impl KfApi {
 
     /// All accounts (`GET cgi-bin/customservice/getkflist`).
     pub async fn list(&self) -> Result<Vec<KfAccount>, Error> {
-        let list: KfList = self
-            .api
-            .json(Call::get("/cgi-bin/customservice/getkflist"))
-            .await?;
-        Ok(list.kf_list)
+        Ok(self.api.send(&ListAccounts).await?.kf_list)
     }
 
     /// The accounts online now (`GET cgi-bin/customservice/getonlinekflist`).
     pub async fn online(&self) -> Result<Vec<OnlineKf>, Error> {
-        let list: OnlineList = self
-            .api
-            .json(Call::get("/cgi-bin/customservice/getonlinekflist"))
-            .await?;
-        Ok(list.kf_online_list)
+        Ok(self.api.send(&ListOnline).await?.kf_online_list)
     }
 
     /// Adds an account (`POST customservice/kfaccount/add`), at most once.
     pub async fn add(&self, kf_account: &str, nickname: &str) -> Result<(), Error> {
-        let body = Account {
+        let request = AddAccount {
             kf_account,
             nickname,
         };
-        send_ok(
-            &self.api,
-            Call::post("/customservice/kfaccount/add").json(&body),
-        )
-        .await
+        self.api.send(&request).await.map(drop)
     }
 
     /// Changes an account's nickname (`POST customservice/kfaccount/update`).
     pub async fn update(&self, kf_account: &str, nickname: &str) -> Result<(), Error> {
-        let body = Account {
+        let request = UpdateAccount {
             kf_account,
             nickname,
         };
-        let call = Call::post("/customservice/kfaccount/update")
-            .json(&body)
-            .idempotent();
-        send_ok(&self.api, call).await
+        self.api.send(&request).await.map(drop)
     }
 
     /// Invites a WeChat user to work as the account (`POST customservice/kfaccount/inviteworker`).
     pub async fn invite_worker(&self, kf_account: &str, invite_wx: &str) -> Result<(), Error> {
-        let body = Invite {
+        let request = InviteWorker {
             kf_account,
             invite_wx,
         };
-        send_ok(
-            &self.api,
-            Call::post("/customservice/kfaccount/inviteworker").json(&body),
-        )
-        .await
+        self.api.send(&request).await.map(drop)
     }
 
     /// Sets an account's avatar (`POST customservice/kfaccount/uploadheadimg`, JPG 640×640
@@ -188,47 +300,30 @@ impl KfApi {
         data: impl Into<Bytes>,
     ) -> Result<(), Error> {
         let upload = Upload::media(file_name, content_type_for(file_name), data);
-        let call = Call::post("/customservice/kfaccount/uploadheadimg")
-            .query("kf_account", kf_account)
-            .multipart(upload);
-        send_ok(&self.api, call).await
+        let request = UploadHeadImage { kf_account, upload };
+        self.api.send(&request).await.map(drop)
     }
 
     /// Deletes an account (`POST customservice/kfaccount/del` with `{"kf_account"}`), at most
     /// once.
     pub async fn delete(&self, kf_account: &str) -> Result<(), Error> {
-        let call = Call::post("/customservice/kfaccount/del")
-            .json(&KfAccountName { kf_account })
-            .once();
-        send_ok(&self.api, call).await
+        self.api.send(&DeleteAccount { kf_account }).await.map(drop)
     }
 
     /// Hands a user to an account (`POST customservice/kfsession/create`).
     pub async fn create_session(&self, kf_account: &str, openid: &str) -> Result<(), Error> {
-        let body = Session { kf_account, openid };
-        send_ok(
-            &self.api,
-            Call::post("/customservice/kfsession/create").json(&body),
-        )
-        .await
+        let request = CreateSession { kf_account, openid };
+        self.api.send(&request).await.map(drop)
     }
 
     /// Closes a user's session with an account (`POST customservice/kfsession/close`).
     pub async fn close_session(&self, kf_account: &str, openid: &str) -> Result<(), Error> {
-        let body = Session { kf_account, openid };
-        send_ok(
-            &self.api,
-            Call::post("/customservice/kfsession/close").json(&body),
-        )
-        .await
+        let request = CloseSession { kf_account, openid };
+        self.api.send(&request).await.map(drop)
     }
 
     /// A user's current session (`GET customservice/kfsession/getsession`).
     pub async fn session(&self, openid: &str) -> Result<KfSession, Error> {
-        let call = Call::get("/customservice/kfsession/getsession").query("openid", openid);
-        self.api.json(call).await
+        self.api.send(&GetSession { openid }).await
     }
 }
-
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

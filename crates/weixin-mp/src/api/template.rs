@@ -18,11 +18,10 @@
 
 use std::collections::BTreeMap;
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use weixin_core::Error;
-use weixin_core::client::{ApiClient, Call};
-
-use super::common::send_ok;
+use weixin_core::client::{ApiClient, Endpoint, Request};
 
 /// A template message (`POST cgi-bin/message/template/send`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,10 +171,37 @@ pub struct IndustryClass {
     pub second_class: String,
 }
 
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    SendTemplate::ENDPOINT,
+    ListTemplates::ENDPOINT,
+    DeleteTemplate::ENDPOINT,
+    SetIndustry::ENDPOINT,
+    GetIndustry::ENDPOINT,
+    AddTemplate::ENDPOINT,
+];
+
+/// `POST cgi-bin/message/template/send`: the message is the body.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct SendTemplate<'a> {
+    message: &'a TemplateMessage,
+}
+
 #[derive(Deserialize)]
 struct MsgId {
     msgid: i64,
 }
+
+impl Request for SendTemplate<'_> {
+    type Response = MsgId;
+    const ENDPOINT: Endpoint =
+        Endpoint::post("/cgi-bin/message/template/send", "MpApi::template().send");
+}
+
+/// `GET cgi-bin/template/get_all_private_template`.
+#[derive(Serialize)]
+struct ListTemplates;
 
 #[derive(Deserialize)]
 struct TemplateList {
@@ -183,26 +209,74 @@ struct TemplateList {
     template_list: Vec<PrivateTemplate>,
 }
 
-#[derive(Deserialize)]
-struct TemplateId {
-    template_id: String,
+impl Request for ListTemplates {
+    type Response = TemplateList;
+    const ENDPOINT: Endpoint = Endpoint::get(
+        "/cgi-bin/template/get_all_private_template",
+        "MpApi::template().get_all_private_template",
+    );
 }
 
+/// `POST cgi-bin/template/del_private_template`.
 #[derive(Serialize)]
-struct TemplateIdBody<'a> {
+struct DeleteTemplate<'a> {
     template_id: &'a str,
 }
 
+impl Request for DeleteTemplate<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/template/del_private_template",
+        "MpApi::template().del_private_template",
+    );
+}
+
+/// `POST cgi-bin/template/api_set_industry`: setting the same industries twice is harmless.
 #[derive(Serialize)]
 struct SetIndustry<'a> {
     industry_id1: &'a str,
     industry_id2: &'a str,
 }
 
+impl Request for SetIndustry<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/template/api_set_industry",
+        "MpApi::template().set_industry",
+    )
+    .idempotent();
+}
+
+/// `GET cgi-bin/template/get_industry`.
+#[derive(Serialize)]
+struct GetIndustry;
+
+impl Request for GetIndustry {
+    type Response = Industry;
+    const ENDPOINT: Endpoint = Endpoint::get(
+        "/cgi-bin/template/get_industry",
+        "MpApi::template().get_industry",
+    );
+}
+
+/// `POST cgi-bin/template/api_add_template`.
 #[derive(Serialize)]
 struct AddTemplate<'a> {
     template_id_short: &'a str,
     keyword_name_list: &'a [&'a str],
+}
+
+#[derive(Deserialize)]
+struct TemplateId {
+    template_id: String,
+}
+
+impl Request for AddTemplate<'_> {
+    type Response = TemplateId;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/template/api_add_template",
+        "MpApi::template().add_template",
+    );
 }
 
 /// Template message APIs. Cloning is cheap.
@@ -217,47 +291,36 @@ impl TemplateApi {
         Self { api }
     }
 
-    /// Sends a template message (at most once) and returns its msgid.
+    /// Sends a template message (`POST cgi-bin/message/template/send`, at most once) and
+    /// returns its msgid.
     pub async fn send(&self, message: &TemplateMessage) -> Result<i64, Error> {
-        let call = Call::post("/cgi-bin/message/template/send").json(message);
-        let id: MsgId = self.api.json(call).await?;
-        Ok(id.msgid)
+        Ok(self.api.send(&SendTemplate { message }).await?.msgid)
     }
 
     /// The account's templates (`GET cgi-bin/template/get_all_private_template`).
     pub async fn get_all_private_template(&self) -> Result<Vec<PrivateTemplate>, Error> {
-        let list: TemplateList = self
-            .api
-            .json(Call::get("/cgi-bin/template/get_all_private_template"))
-            .await?;
-        Ok(list.template_list)
+        Ok(self.api.send(&ListTemplates).await?.template_list)
     }
 
     /// Deletes a template (`POST cgi-bin/template/del_private_template`), at most once.
     pub async fn del_private_template(&self, template_id: &str) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/template/del_private_template")
-            .json(&TemplateIdBody { template_id });
-        send_ok(&self.api, call).await
+        let request = DeleteTemplate { template_id };
+        self.api.send(&request).await.map(drop)
     }
 
     /// Sets the account's two industries by their ids (`POST cgi-bin/template/api_set_industry`,
     /// e.g. `"1"` IT科技/互联网|电子商务).
     pub async fn set_industry(&self, primary: &str, secondary: &str) -> Result<(), Error> {
-        let body = SetIndustry {
+        let request = SetIndustry {
             industry_id1: primary,
             industry_id2: secondary,
         };
-        let call = Call::post("/cgi-bin/template/api_set_industry")
-            .json(&body)
-            .idempotent();
-        send_ok(&self.api, call).await
+        self.api.send(&request).await.map(drop)
     }
 
     /// The account's industries (`GET cgi-bin/template/get_industry`).
     pub async fn get_industry(&self) -> Result<Industry, Error> {
-        self.api
-            .json(Call::get("/cgi-bin/template/get_industry"))
-            .await
+        self.api.send(&GetIndustry).await
     }
 
     /// Adds a template from the library by its short id and keyword names
@@ -267,15 +330,10 @@ impl TemplateApi {
         template_id_short: &str,
         keyword_names: &[&str],
     ) -> Result<String, Error> {
-        let body = AddTemplate {
+        let request = AddTemplate {
             template_id_short,
             keyword_name_list: keyword_names,
         };
-        let call = Call::post("/cgi-bin/template/api_add_template").json(&body);
-        let id: TemplateId = self.api.json(call).await?;
-        Ok(id.template_id)
+        Ok(self.api.send(&request).await?.template_id)
     }
 }
-
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];

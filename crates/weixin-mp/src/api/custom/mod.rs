@@ -36,8 +36,9 @@ pub use message::{
 };
 
 use serde::Serialize;
+use serde::de::IgnoredAny;
 use weixin_core::Error;
-use weixin_core::client::{ApiClient, Call};
+use weixin_core::client::{ApiClient, Call, Endpoint, Request};
 
 use super::common::send_ok;
 
@@ -64,12 +65,6 @@ pub const SEND_PATH: &str = "/cgi-bin/message/custom/send";
 pub struct CustomApi {
     api: ApiClient,
     typing_path: &'static str,
-}
-
-#[derive(Serialize)]
-struct TypingBody<'a> {
-    touser: &'a str,
-    command: Typing,
 }
 
 impl CustomApi {
@@ -102,16 +97,68 @@ impl CustomApi {
 
     /// Sends a customer-service message (`POST cgi-bin/message/custom/send`), at most once.
     pub async fn send(&self, message: &CustomMessage) -> Result<(), Error> {
-        send_ok(&self.api, Call::post(SEND_PATH).json(message).signable()).await
+        self.api.send(&SendMessage { message }).await.map(drop)
     }
 
-    /// Shows or hides "typing…" for the user (`POST …/typing`). Errors: 45080 (no message from
-    /// the user in the last 30 s), 45081 (already typing).
+    /// Shows or hides "typing…" for the user (`POST …/typing`, at the path of this handle's
+    /// flavour). Errors: 45080 (no message from the user in the last 30 s), 45081 (already
+    /// typing).
     pub async fn typing(&self, touser: &str, command: Typing) -> Result<(), Error> {
-        let body = TypingBody { touser, command };
-        send_ok(&self.api, Call::post(self.typing_path).json(&body)).await
+        let request = SetTyping { touser, command };
+        match self.typing_path {
+            TYPING_PATH => self.api.send(&request).await.map(drop),
+            MINI_PROGRAM_TYPING_PATH => {
+                let request = SetMiniProgramTyping { touser, command };
+                self.api.send(&request).await.map(drop)
+            }
+            // A path set with `with_typing_path`: not a declared endpoint, same body and flags.
+            other => send_ok(&self.api, Call::post(other).json(&request)).await,
+        }
     }
 }
 
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];
+/// Every endpoint of this area.
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    SendMessage::ENDPOINT,
+    SetTyping::ENDPOINT,
+    SetMiniProgramTyping::ENDPOINT,
+];
+
+/// `POST cgi-bin/message/custom/send`: the message is the body. WeChat accepts it encrypted
+/// and signed.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct SendMessage<'a> {
+    message: &'a CustomMessage,
+}
+
+impl Request for SendMessage<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(SEND_PATH, "MpApi::custom().send").signable();
+}
+
+/// `POST cgi-bin/message/custom/typing` (Official Accounts).
+#[derive(Serialize)]
+struct SetTyping<'a> {
+    touser: &'a str,
+    command: Typing,
+}
+
+impl Request for SetTyping<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(TYPING_PATH, "MpApi::custom().typing");
+}
+
+/// `POST cgi-bin/message/custom/business/typing` (mini programs and mini games, the
+/// [`CustomApi::mini_program`] flavour that `WxOpenApi::custom()` returns).
+#[derive(Serialize)]
+struct SetMiniProgramTyping<'a> {
+    touser: &'a str,
+    command: Typing,
+}
+
+impl Request for SetMiniProgramTyping<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint =
+        Endpoint::post(MINI_PROGRAM_TYPING_PATH, "CustomApi::mini_program().typing");
+}

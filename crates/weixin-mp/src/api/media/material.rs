@@ -1,12 +1,13 @@
 //! Permanent material (永久素材): `cgi-bin/material/*`.
 
 use bytes::Bytes;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use weixin_core::Error;
-use weixin_core::client::{Call, Download, Upload};
+use weixin_core::client::{Call, Download, Endpoint, Request, Upload};
 
 use super::{MediaApi, MediaType};
-use crate::api::common::{content_type_for, send_ok};
+use crate::api::common::content_type_for;
 
 /// An uploaded permanent material.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -87,17 +88,90 @@ pub struct MaterialItem {
     pub url: Option<String>,
 }
 
+/// `POST cgi-bin/material/add_material?type=…`: the type is the query, the file the `media`
+/// part (videos add a `description` part; also sent by [`MediaApi::add_video_material`]).
 #[derive(Serialize)]
-struct MediaIdBody<'a> {
+pub(super) struct AddMaterial {
+    #[serde(rename = "type")]
+    media_type: MediaType,
+    #[serde(skip)]
+    upload: Upload,
+}
+
+impl Request for AddMaterial {
+    type Response = PermanentMedia;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/material/add_material",
+        "MpApi::media().add_material",
+    );
+
+    fn call(&self) -> Call {
+        Self::ENDPOINT
+            .call()
+            .query_of(self)
+            .multipart(self.upload.clone())
+    }
+}
+
+/// `POST cgi-bin/material/get_material`: a read. The file, or JSON for videos (also sent by
+/// [`MediaApi::get_video_material`]).
+#[derive(Serialize)]
+pub(super) struct GetMaterial<'a> {
     media_id: &'a str,
 }
 
+impl Request for GetMaterial<'_> {
+    type Response = Download;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/material/get_material",
+        "MpApi::media().get_material",
+    )
+    .idempotent();
+}
+
+/// `POST cgi-bin/material/del_material`: at most once, a repeat of a delete that went through
+/// would answer 40007.
 #[derive(Serialize)]
-struct BatchGet {
+pub(super) struct DeleteMaterial<'a> {
+    media_id: &'a str,
+}
+
+impl Request for DeleteMaterial<'_> {
+    type Response = IgnoredAny;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/material/del_material",
+        "MpApi::media().del_material",
+    );
+}
+
+/// `GET cgi-bin/material/get_materialcount`.
+#[derive(Serialize)]
+pub(super) struct CountMaterial;
+
+impl Request for CountMaterial {
+    type Response = MaterialCount;
+    const ENDPOINT: Endpoint = Endpoint::get(
+        "/cgi-bin/material/get_materialcount",
+        "MpApi::media().material_count",
+    );
+}
+
+/// `POST cgi-bin/material/batchget_material`: a read.
+#[derive(Serialize)]
+pub(super) struct ListMaterial {
     #[serde(rename = "type")]
     media_type: MediaType,
     offset: u32,
     count: u32,
+}
+
+impl Request for ListMaterial {
+    type Response = MaterialPage;
+    const ENDPOINT: Endpoint = Endpoint::post(
+        "/cgi-bin/material/batchget_material",
+        "MpApi::media().list_material",
+    )
+    .idempotent();
 }
 
 impl MediaApi {
@@ -110,7 +184,7 @@ impl MediaApi {
         data: impl Into<Bytes>,
     ) -> Result<PermanentMedia, Error> {
         let upload = Upload::media(file_name, content_type_for(file_name), data);
-        self.add(media_type, upload).await
+        self.api.send(&AddMaterial { media_type, upload }).await
     }
 
     /// Uploads a permanent video with its title and introduction (the `description` part).
@@ -121,50 +195,39 @@ impl MediaApi {
         description: &VideoDescription,
     ) -> Result<PermanentMedia, Error> {
         let description = serde_json::to_string(description).map_err(|e| Error::Encode {
-            endpoint: "/cgi-bin/material/add_material".to_owned(),
+            endpoint: AddMaterial::ENDPOINT.path().to_owned(),
             message: e.to_string(),
         })?;
         let upload = Upload::media(file_name, content_type_for(file_name), data)
             .text("description", description);
-        self.add(MediaType::Video, upload).await
-    }
-
-    async fn add(&self, media_type: MediaType, upload: Upload) -> Result<PermanentMedia, Error> {
-        let call = Call::post("/cgi-bin/material/add_material")
-            .query("type", media_type.as_str())
-            .multipart(upload);
-        self.api.json(call).await
+        let request = AddMaterial {
+            media_type: MediaType::Video,
+            upload,
+        };
+        self.api.send(&request).await
     }
 
     /// Downloads a permanent image, voice or thumbnail (`POST cgi-bin/material/get_material`).
     /// Videos answer JSON: use [`MediaApi::get_video_material`].
     pub async fn get_material(&self, media_id: &str) -> Result<Download, Error> {
-        let call = Call::post("/cgi-bin/material/get_material")
-            .json(&MediaIdBody { media_id })
-            .idempotent();
-        self.api.bytes(call).await
+        self.api.download(&GetMaterial { media_id }).await
     }
 
-    /// The details and download URL of a permanent video.
+    /// The details and download URL of a permanent video (`POST cgi-bin/material/get_material`,
+    /// JSON answer).
     pub async fn get_video_material(&self, media_id: &str) -> Result<VideoMaterial, Error> {
-        let call = Call::post("/cgi-bin/material/get_material")
-            .json(&MediaIdBody { media_id })
-            .idempotent();
-        self.api.json(call).await
+        self.api.json(GetMaterial { media_id }.call()).await
     }
 
     /// Deletes a permanent material (`POST cgi-bin/material/del_material`). Sent at most once: a
     /// repeat of a delete that went through would answer 40007.
     pub async fn del_material(&self, media_id: &str) -> Result<(), Error> {
-        let call = Call::post("/cgi-bin/material/del_material").json(&MediaIdBody { media_id });
-        send_ok(&self.api, call).await
+        self.api.send(&DeleteMaterial { media_id }).await.map(drop)
     }
 
     /// How many permanent materials of each type exist (`GET cgi-bin/material/get_materialcount`).
     pub async fn material_count(&self) -> Result<MaterialCount, Error> {
-        self.api
-            .json(Call::get("/cgi-bin/material/get_materialcount"))
-            .await
+        self.api.send(&CountMaterial).await
     }
 
     /// Lists permanent materials of one type (`POST cgi-bin/material/batchget_material`);
@@ -175,14 +238,11 @@ impl MediaApi {
         offset: u32,
         count: u32,
     ) -> Result<MaterialPage, Error> {
-        let body = BatchGet {
+        let request = ListMaterial {
             media_type,
             offset,
             count,
         };
-        let call = Call::post("/cgi-bin/material/batchget_material")
-            .json(&body)
-            .idempotent();
-        self.api.json(call).await
+        self.api.send(&request).await
     }
 }

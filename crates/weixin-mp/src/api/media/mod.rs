@@ -28,7 +28,7 @@ pub use temp::{TempMedia, TempVideo};
 pub use weixin_core::client::Download;
 
 use serde::{Deserialize, Serialize};
-use weixin_core::client::ApiClient;
+use weixin_core::client::{ApiClient, Endpoint, Request};
 
 /// The type of an uploaded media file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,5 +69,14 @@ impl MediaApi {
     }
 }
 
-/// Every endpoint of this area (filled in as the area moves to declared requests).
-pub(crate) const ENDPOINTS: &[weixin_core::client::Endpoint] = &[];
+/// Every endpoint of this area (temporary media and permanent material).
+pub(crate) const ENDPOINTS: &[Endpoint] = &[
+    temp::UploadTemp::ENDPOINT,
+    temp::GetTemp::ENDPOINT,
+    temp::UploadArticleImage::ENDPOINT,
+    material::AddMaterial::ENDPOINT,
+    material::GetMaterial::ENDPOINT,
+    material::DeleteMaterial::ENDPOINT,
+    material::CountMaterial::ENDPOINT,
+    material::ListMaterial::ENDPOINT,
+];
